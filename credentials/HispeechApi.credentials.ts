@@ -1,0 +1,79 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class HispeechApi implements ICredentialType {
+	name = 'hispeechApi';
+
+	displayName = 'Hispeech API';
+
+	icon: Icon = { light: 'file:../nodes/Hispeech/hispeech.svg', dark: 'file:../nodes/Hispeech/hispeech.dark.svg' };
+
+	documentationUrl = 'https://hispeech.ai/api-docs';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The API key from your Hispeech dashboard',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.hispeech.ai',
+			description:
+				'Where the Hispeech API lives. Change it only for a gateway or a local emulator.',
+		},
+	];
+
+	// The upload and status routes read x-auth-token; the OpenAI-compatible route reads a Bearer token.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'x-auth-token': '={{$credentials.apiKey}}',
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Deleting a job that cannot exist costs nothing (status calls would eat the 60-per-hour budget):
+	// a valid key gets 404, a wrong one 401.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/api/v1/transcriptions',
+			method: 'DELETE',
+			body: { transcription_id: '00000000-0000-0000-0000-000000000000' },
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'statusCode',
+					value: 401,
+					message: 'Hispeech rejected the API key. Copy it again from your Hispeech dashboard.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'statusCode',
+					value: 403,
+					message: 'Hispeech refused this API key (403). Check that the key is active.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,9 @@
+// n8n loads the package through the `n8n` section of package.json; this entry exports the same
+// built classes for anyone who requires the package directly.
+const { Hispeech } = require('./dist/nodes/Hispeech/Hispeech.node');
+const { HispeechApi } = require('./dist/credentials/HispeechApi.credentials');
+
+module.exports = {
+	nodes: { Hispeech },
+	credentials: { HispeechApi },
+};

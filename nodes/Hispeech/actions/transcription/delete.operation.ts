@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runForEachItem } from '../../../shared/items';
+import { readText } from '../../../shared/transcript';
+import { deleteJob } from '../../api';
+import { jobIdField, readJobId } from './jobId';
+
+const show = { resource: ['transcription'], operation: ['delete'] };
+
+export const description: INodeProperties[] = [
+	jobIdField(show, 'The job whose audio and transcript Hispeech should delete'),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const jobId = readJobId(this, itemIndex);
+		const data = await deleteJob(this, jobId, itemIndex);
+		return [{ json: { jobId, deleted: true, message: readText(data.message) } }];
+	});
+}

@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { outputFields, transcriptItem } from '../../../shared/descriptions';
+import { runForEachItem } from '../../../shared/items';
+import { getStatus, normalizeJob } from '../../api';
+import { jobIdField, readJobId } from './jobId';
+
+const show = { resource: ['transcription'], operation: ['getStatus'] };
+
+export const description: INodeProperties[] = [
+	jobIdField(show, 'The job to check. A secure-mode result can be read only once: this read consumes it.'),
+	...outputFields(show, { subtitles: false }),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const jobId = readJobId(this, itemIndex);
+		const data = await getStatus(this, jobId, itemIndex);
+		return [await transcriptItem(this, itemIndex, normalizeJob(this, data, itemIndex), data)];
+	});
+}

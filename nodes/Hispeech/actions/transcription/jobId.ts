@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+type Show = Record<string, string[]>;
+
+export function jobIdField(show: Show, description: string): INodeProperties {
+	return {
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '={{ $json.jobId ?? $json.job_id }}',
+		required: true,
+		placeholder: 'c9bc1860-2279-11f0-8545-24e1ac00d517',
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function readJobId(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('jobId', itemIndex) as unknown;
+	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+		throw new NodeOperationError(context.getNode(), 'The job ID is empty', {
+			itemIndex,
+			description:
+				'Map the "jobId" field of a Transcribe result run with "Don\'t Wait", or paste the job ID.',
+		});
+	}
+	return String(value).trim();
+}

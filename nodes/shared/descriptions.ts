@@ -1,0 +1,241 @@
+import type {
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { PollSettings } from './polling';
+import type { SubtitleFormat } from './subtitles';
+import { subtitleBinary } from './subtitles';
+import type { NormalizedTranscript, OutputMode } from './transcript';
+import { toOutputJson } from './transcript';
+import type { UploadSource } from './upload';
+import { binarySource, urlSource } from './upload';
+
+type Show = NonNullable<IDisplayOptions['show']>;
+
+const withShow = (show: Show, extra: Show = {}): IDisplayOptions => ({ show: { ...show, ...extra } });
+
+/** Audio from a binary property (default "data") or from a public URL. */
+export function audioInputFields(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Audio Source',
+			name: 'inputType',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'A file from a previous node, such as Read Files From Disk or Google Drive',
+				},
+				{
+					name: 'URL',
+					value: 'url',
+					description: 'A public link to the audio or video file',
+				},
+			],
+			default: 'binary',
+			displayOptions: withShow(show),
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the input binary field containing the audio or video file',
+			displayOptions: withShow(show, { inputType: ['binary'] }),
+		},
+		{
+			displayName: 'Audio URL',
+			name: 'audioUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/recording.mp3',
+			description: 'Public URL of the audio or video file. It is streamed to the provider.',
+			displayOptions: withShow(show, { inputType: ['url'] }),
+		},
+	];
+}
+
+export async function readAudioSource(context: IExecuteFunctions, itemIndex: number): Promise<UploadSource> {
+	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
+	if (inputType === 'url') {
+		const url = context.getNodeParameter('audioUrl', itemIndex) as unknown;
+		if (typeof url !== 'string' || url.trim() === '') {
+			throw new NodeOperationError(context.getNode(), 'The audio URL is empty', {
+				itemIndex,
+				description: 'Enter the URL of the audio file, or switch "Audio Source" to Binary File.',
+			});
+		}
+		return await urlSource(context, itemIndex, url.trim());
+	}
+	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	return await binarySource(context, itemIndex, propertyName);
+}
+
+export type WaitMode = 'sync' | 'poll' | 'none' | 'stream' | 'callback';
+
+export const WAIT_MODE_OPTIONS: Record<WaitMode, INodePropertyOptions> = {
+	sync: {
+		name: 'Synchronous Request',
+		value: 'sync',
+		description: 'Keep the request open until the transcript is ready. Best for short files.',
+	},
+	poll: {
+		name: 'Poll Until Done',
+		value: 'poll',
+		description:
+			'Submit the job, then check its status until it finishes. All items wait together.',
+	},
+	none: {
+		name: "Don't Wait",
+		value: 'none',
+		description: 'Return the job at once; finish it later with the status operation',
+	},
+	stream: {
+		name: 'Stream',
+		value: 'stream',
+		description: 'Read the result as the provider streams it',
+	},
+	callback: {
+		name: 'Wait for Callback',
+		value: 'callback',
+		description: 'Pause the workflow until the provider calls back',
+	},
+};
+
+export interface WaitDefaults {
+	mode: WaitMode;
+	intervalSeconds: number;
+	minIntervalSeconds: number;
+	maxWaitMinutes: number;
+}
+
+/** How to wait for an asynchronous job, and the polling limits. */
+export function waitFields(show: Show, modes: WaitMode[], defaults: WaitDefaults): INodeProperties[] {
+	const pollOnly = withShow(show, { waitMode: ['poll'] });
+	const { mode, intervalSeconds, minIntervalSeconds, maxWaitMinutes } = defaults;
+	return [
+		{
+			displayName: 'Wait Mode',
+			name: 'waitMode',
+			type: 'options',
+			options: modes.map((mode) => WAIT_MODE_OPTIONS[mode]),
+			default: mode,
+			description: 'How the node waits for the transcript',
+			displayOptions: withShow(show),
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: minIntervalSeconds, numberPrecision: 2 },
+			default: intervalSeconds,
+			description: 'Time between two status checks of the same job',
+			displayOptions: pollOnly,
+		},
+		{
+			displayName: 'Max Wait (Minutes)',
+			name: 'maxWaitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
+			default: maxWaitMinutes,
+			description:
+				'Give up waiting after this long. The job keeps running at the provider; its ID is in the error.',
+			displayOptions: pollOnly,
+		},
+	];
+}
+
+export function readPollSettings(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	base: Pick<PollSettings, 'providerName' | 'laterOperation' | 'callsPerHour'> & { minIntervalSeconds: number },
+): PollSettings {
+	const interval = context.getNodeParameter('pollIntervalSeconds', itemIndex) as number;
+	const maxWait = context.getNodeParameter('maxWaitMinutes', itemIndex) as number;
+	if (!(maxWait > 0)) {
+		throw new NodeOperationError(context.getNode(), 'Max Wait must be a positive number of minutes', {
+			itemIndex,
+		});
+	}
+	return {
+		providerName: base.providerName,
+		laterOperation: base.laterOperation,
+		callsPerHour: base.callsPerHour,
+		intervalMs: Math.max(interval, base.minIntervalSeconds) * 1000,
+		maxWaitMs: maxWait * 60_000,
+	};
+}
+
+/** Simplified or Raw output, and subtitles as a binary file when the transcript has segments. */
+export function outputFields(show: Show, options: { subtitles: boolean }): INodeProperties[] {
+	const fields: INodeProperties[] = [
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			options: [
+				{
+					name: 'Simplified',
+					value: 'simplified',
+					description: 'The same transcript shape for every provider: text, language, duration, segments',
+				},
+				{ name: 'Raw', value: 'raw', description: "The provider's own JSON, unchanged" },
+			],
+			default: 'simplified',
+			displayOptions: withShow(show),
+		},
+	];
+	if (options.subtitles) {
+		fields.push(
+			{
+				displayName: 'Subtitles File',
+				name: 'subtitleFormat',
+				type: 'options',
+				options: [
+					{ name: 'None', value: 'none' },
+					{ name: 'SRT', value: 'srt', description: 'SubRip subtitles, as a binary file' },
+					{ name: 'VTT', value: 'vtt', description: 'WebVTT subtitles, as a binary file' },
+				],
+				default: 'none',
+				description: 'Also return subtitles built from the timed segments',
+				displayOptions: withShow(show),
+			},
+			{
+				displayName: 'Put Subtitles in Field',
+				name: 'subtitleBinaryProperty',
+				type: 'string',
+				default: 'subtitles',
+				hint: 'The name of the output binary field for the subtitles file',
+				displayOptions: withShow(show, { subtitleFormat: ['srt', 'vtt'] }),
+			},
+		);
+	}
+	return fields;
+}
+
+/** Builds one output item from a finished transcript, honouring the output fields. */
+export async function transcriptItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	normalized: NormalizedTranscript,
+	raw: unknown,
+): Promise<INodeExecutionData> {
+	const mode = context.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
+	const item: INodeExecutionData = { json: toOutputJson(mode, normalized, raw) };
+	const format = context.getNodeParameter('subtitleFormat', itemIndex, 'none') as SubtitleFormat | 'none';
+	if (format !== 'none' && normalized.segments.length > 0) {
+		const property = context.getNodeParameter('subtitleBinaryProperty', itemIndex, 'subtitles') as string;
+		const baseName = normalized.jobId ? `transcript-${normalized.jobId}` : 'transcript';
+		item.binary = { [property]: await subtitleBinary(context, normalized.segments, format, baseName) };
+	}
+	return item;
+}

@@ -1,0 +1,138 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { canceledError, cancelSignal, NetworkError, pause, RateLimitError } from './transport';
+
+export interface PendingJob {
+	jobId: string;
+	itemIndex: number;
+}
+
+/** What one status check learned: still running, or finished with the response that said so. */
+export type CheckOutcome<R> = { done: false } | { done: true; result: R };
+
+export interface PollSettings {
+	/** Time between two checks of the same job. */
+	intervalMs: number;
+	/** Longest time to wait for all jobs, from the start of polling. */
+	maxWaitMs: number;
+	/** Provider budget for status calls, e.g. 60 per hour; calls are spaced to never exceed it. */
+	callsPerHour?: number;
+	/** Status calls made at the same moment when no budget forces spacing. */
+	concurrency?: number;
+	/** Provider name and the operation that finishes a job later, for messages. */
+	providerName: string;
+	laterOperation: string;
+}
+
+export type PollResult<R> = { result: R } | { error: Error };
+
+interface JobState extends PendingJob {
+	nextCheckAt: number;
+	failures: number;
+}
+
+const MAX_CONSECUTIVE_FAILURES = 5;
+
+/**
+ * Waits for all pending jobs of an execution at once, so the total wait is about the slowest job.
+ * Checks are paced per job (interval with jitter) and globally (call budget, Retry-After), and
+ * stop as soon as the execution is canceled. The response that completes a job is the one
+ * returned: a result the provider serves only once is never fetched twice.
+ */
+export async function pollUntilDone<R>(
+	context: IExecuteFunctions,
+	jobs: PendingJob[],
+	check: (job: PendingJob) => Promise<CheckOutcome<R>>,
+	settings: PollSettings,
+): Promise<Map<string, PollResult<R>>> {
+	const results = new Map<string, PollResult<R>>();
+	const signal = cancelSignal(context);
+	const start = Date.now();
+	const deadline = start + settings.maxWaitMs;
+	const spacingMs = settings.callsPerHour ? 3_600_000 / settings.callsPerHour : 0;
+	const concurrency = spacingMs > 0 ? 1 : (settings.concurrency ?? 10);
+	let nextCallAt = start;
+	let pausedUntil = start;
+
+	const pending: JobState[] = jobs.map((job) => ({
+		...job,
+		nextCheckAt: start + withJitter(settings.intervalMs),
+		failures: 0,
+	}));
+
+	while (pending.length > 0) {
+		if (signal?.aborted) throw canceledError(context);
+		const now = Date.now();
+		const readyAt = Math.max(nextCallAt, pausedUntil);
+		const due = now >= readyAt ? pending.filter((job) => job.nextCheckAt <= now) : [];
+
+		if (due.length === 0) {
+			const earliestJob = Math.min(...pending.map((job) => job.nextCheckAt));
+			const wakeAt = Math.max(readyAt, earliestJob);
+			if (wakeAt > deadline) break;
+			await pause(wakeAt - now, signal);
+			continue;
+		}
+
+		const batch = due.sort((a, b) => a.nextCheckAt - b.nextCheckAt).slice(0, concurrency);
+		nextCallAt = now + spacingMs * batch.length;
+		await Promise.all(
+			batch.map(async (job) => {
+				try {
+					const outcome = await check(job);
+					job.failures = 0;
+					if (outcome.done) {
+						results.set(job.jobId, { result: outcome.result });
+						pending.splice(pending.indexOf(job), 1);
+					} else {
+						job.nextCheckAt = Date.now() + withJitter(settings.intervalMs);
+					}
+				} catch (error) {
+					if (signal?.aborted) return;
+					if (error instanceof RateLimitError) {
+						// The limit is per account: hold every job until the provider is ready again.
+						const waitMs = error.retryAfterMs ?? Math.max(settings.intervalMs, spacingMs, 1000);
+						pausedUntil = Math.max(pausedUntil, Date.now() + waitMs);
+						return;
+					}
+					job.failures++;
+					if (!isTransient(error) || job.failures >= MAX_CONSECUTIVE_FAILURES) {
+						results.set(job.jobId, { error: error as Error });
+						pending.splice(pending.indexOf(job), 1);
+						return;
+					}
+					job.nextCheckAt = Date.now() + withJitter(settings.intervalMs * 2 ** job.failures);
+				}
+			}),
+		);
+	}
+	if (signal?.aborted) throw canceledError(context);
+
+	for (const job of pending) {
+		results.set(job.jobId, { error: timeoutError(context, job, settings) });
+	}
+	return results;
+}
+
+function withJitter(ms: number): number {
+	return Math.round(ms * (1 + Math.random() * 0.1));
+}
+
+/** Network trouble and server errors may pass; a 4xx or a failed job will not. */
+function isTransient(error: unknown): boolean {
+	if (error instanceof NetworkError) return true;
+	return error instanceof NodeApiError && Number(error.httpCode) >= 500;
+}
+
+function timeoutError(context: IExecuteFunctions, job: PendingJob, settings: PollSettings): Error {
+	const minutes = Math.round((settings.maxWaitMs / 60_000) * 100) / 100;
+	return new NodeOperationError(
+		context.getNode(),
+		`${settings.providerName} job ${job.jobId} did not finish within ${minutes} minute(s)`,
+		{
+			itemIndex: job.itemIndex,
+			description: `The job may still finish. Use the "${settings.laterOperation}" operation later with job ID ${job.jobId}, or raise "Max Wait".`,
+		},
+	);
+}

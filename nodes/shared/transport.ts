@@ -1,0 +1,279 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** What the transport needs to know about a provider: no endpoints, only identity and wording. */
+export interface ProviderProfile {
+	/** Display name used in messages, e.g. "Hispeech". */
+	name: string;
+	credentialType: string;
+	/** Pulls the provider's own error text out of an error body. */
+	errorMessage?: (body: unknown) => string | undefined;
+	/** Status-specific hints that replace the generic ones. */
+	hints?: Partial<Record<number, string>>;
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path below the credential's Base URL, starting with "/". */
+	path: string;
+	qs?: IDataObject;
+	headers?: IDataObject;
+	/** A value, or a factory called for every attempt (streams can be sent once only). */
+	body?: unknown | (() => Promise<unknown>);
+	/**
+	 * Safe to send twice. GET/DELETE default to true; a request that creates a job is not, so it is
+	 * retried only when the provider certainly did not act on it (429, connection refused).
+	 */
+	idempotent?: boolean;
+	/** When false, a 429 is handed straight to the caller (the poller paces itself). */
+	retryRateLimits?: boolean;
+	/** Item the request belongs to, for error messages. */
+	itemIndex?: number;
+	/** Response as text or raw bytes instead of parsed JSON. */
+	encoding?: 'text' | 'arraybuffer';
+	timeoutMs?: number;
+}
+
+export interface ApiResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+/** The provider could not be reached, or the connection broke: worth another try later. */
+export class NetworkError extends NodeOperationError {}
+
+/** Raised for HTTP 429; carries how long the provider asked us to wait. */
+export class RateLimitError extends NodeApiError {
+	retryAfterMs: number | undefined;
+}
+
+const MAX_ATTEMPTS = 4;
+const BASE_BACKOFF_MS = 500;
+/** A Retry-After longer than this is not waited out inside one request. */
+const MAX_INLINE_RETRY_AFTER_MS = 60_000;
+const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+const NEVER_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND'];
+
+export async function getBaseUrl(context: ApiContext, credentialType: string): Promise<string> {
+	const credentials = await context.getCredentials(credentialType);
+	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+}
+
+/**
+ * Sends one authenticated request with retries for transient failures.
+ * HTTP errors become NodeApiErrors with the provider's message and a hint that says what to do.
+ */
+export async function apiRequest<T = unknown>(
+	context: ApiContext,
+	provider: ProviderProfile,
+	request: ApiRequest,
+): Promise<ApiResponse<T>> {
+	const baseUrl = await getBaseUrl(context, provider.credentialType);
+	const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(request.method);
+	const signal = cancelSignal(context);
+
+	for (let attempt = 1; ; attempt++) {
+		let response: ApiResponse<T> | undefined;
+		let networkError: Error | undefined;
+		try {
+			response = await send<T>(context, provider, baseUrl, request);
+		} catch (error) {
+			networkError = error as Error;
+		}
+		if (signal?.aborted) throw canceledError(context);
+
+		const lastAttempt = attempt >= MAX_ATTEMPTS;
+		if (networkError) {
+			const code = errorCode(networkError);
+			const retryable = NEVER_SENT_CODES.includes(code) || (idempotent && TRANSIENT_NETWORK_CODES.includes(code));
+			if (lastAttempt || !retryable) throw networkFailure(context, provider, baseUrl, request, networkError, idempotent);
+			await pause(backoffMs(attempt), signal);
+			continue;
+		}
+
+		const { statusCode } = response!;
+		if (statusCode < 400) return response!;
+
+		if (statusCode === 429) {
+			const retryAfterMs = parseRetryAfter(response!.headers['retry-after']);
+			const wait = retryAfterMs ?? backoffMs(attempt);
+			if (request.retryRateLimits === false || lastAttempt || wait > MAX_INLINE_RETRY_AFTER_MS) {
+				const error = httpFailure(context, provider, request, response!) as RateLimitError;
+				error.retryAfterMs = retryAfterMs;
+				throw error;
+			}
+			await pause(wait, signal);
+			continue;
+		}
+		if (statusCode >= 500 && idempotent && !lastAttempt) {
+			await pause(backoffMs(attempt), signal);
+			continue;
+		}
+		throw httpFailure(context, provider, request, response!);
+	}
+}
+
+async function send<T>(
+	context: ApiContext,
+	provider: ProviderProfile,
+	baseUrl: string,
+	request: ApiRequest,
+): Promise<ApiResponse<T>> {
+	const body = typeof request.body === 'function' ? await (request.body as () => Promise<unknown>)() : request.body;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: request.qs,
+		headers: { Accept: 'application/json', ...(request.headers ?? {}) },
+		body: body as IHttpRequestOptions['body'],
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs,
+	};
+	if (request.encoding === 'arraybuffer') options.encoding = 'arraybuffer';
+	if (request.encoding === 'text') options.encoding = 'text';
+	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
+
+	const raw = (await context.helpers.httpRequestWithAuthentication.call(
+		context,
+		provider.credentialType,
+		options,
+	)) as { statusCode: number; headers: Record<string, string>; body: T };
+	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+}
+
+function isStreamingForm(body: unknown): boolean {
+	return Object.prototype.toString.call(body) === '[object FormData]';
+}
+
+export function cancelSignal(context: ApiContext): AbortSignal | undefined {
+	const withSignal = context as { getExecutionCancelSignal?: () => AbortSignal | undefined };
+	return typeof withSignal.getExecutionCancelSignal === 'function'
+		? withSignal.getExecutionCancelSignal()
+		: undefined;
+}
+
+/** Waits, but returns early when the execution is canceled. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (ms <= 0 || signal?.aborted) return;
+	if (!signal) return await sleep(ms);
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<void>((resolve) => {
+		onAbort = resolve;
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	await Promise.race([sleep(ms, signal), aborted]);
+	signal.removeEventListener('abort', onAbort!);
+}
+
+export function canceledError(context: ApiContext): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'The execution was canceled', {
+		description: 'Requests to the provider were stopped.',
+	});
+}
+
+/** Exponential backoff with full jitter: 0.5–1× of 500 ms · 2^(attempt-1). */
+export function backoffMs(attempt: number, baseMs = BASE_BACKOFF_MS): number {
+	const ceiling = baseMs * 2 ** (attempt - 1);
+	return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+	if (value === undefined || value === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function errorCode(error: Error): string {
+	const candidates = [error, (error as { cause?: unknown }).cause] as Array<{ code?: unknown } | undefined>;
+	for (const candidate of candidates) {
+		if (candidate && typeof candidate.code === 'string') return candidate.code;
+	}
+	const match = /\b(E[A-Z_]{3,})\b/.exec(error.message ?? '');
+	return match ? match[1] : '';
+}
+
+function genericHint(provider: string, statusCode: number): string {
+	if (statusCode === 400 || statusCode === 422)
+		return `${provider} rejected the request: check the parameters named in the message.`;
+	if (statusCode === 401) return `Check the API key in your ${provider} credential.`;
+	if (statusCode === 402) return `Your ${provider} balance is too low: top up your account, then retry.`;
+	if (statusCode === 403) return `Your ${provider} account or key is not allowed to do this: check your plan and key.`;
+	if (statusCode === 404) return 'Not found: check the job ID. Jobs can be deleted or expire.';
+	if (statusCode === 413) return 'The file is too large for this request: use an asynchronous mode or a URL.';
+	if (statusCode === 415) return 'The file format is not supported: convert it to a supported audio format.';
+	if (statusCode === 429) return `${provider} rate limit reached: retry later or poll less often.`;
+	if (statusCode >= 500) return `${provider} had a server problem: try again in a few minutes.`;
+	return `${provider} answered with HTTP ${statusCode}.`;
+}
+
+export function providerMessage(provider: ProviderProfile, body: unknown): string | undefined {
+	const custom = provider.errorMessage?.(body);
+	if (custom) return custom;
+	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (body && typeof body === 'object') {
+		const record = body as Record<string, unknown>;
+		for (const key of ['error', 'message', 'detail', 'error_description']) {
+			const value = record[key];
+			if (typeof value === 'string' && value && value !== 'null') return value;
+			if (value && typeof value === 'object' && typeof (value as IDataObject).message === 'string')
+				return (value as IDataObject).message as string;
+		}
+	}
+	return undefined;
+}
+
+function httpFailure(
+	context: ApiContext,
+	provider: ProviderProfile,
+	request: ApiRequest,
+	response: ApiResponse,
+): NodeApiError {
+	const detail = providerMessage(provider, response.body) ?? `HTTP ${response.statusCode}`;
+	const hint = provider.hints?.[response.statusCode] ?? genericHint(provider.name, response.statusCode);
+	const errorBody: JsonObject =
+		response.body && typeof response.body === 'object'
+			? (response.body as JsonObject)
+			: { message: String(response.body ?? '') };
+	return new (response.statusCode === 429 ? RateLimitError : NodeApiError)(context.getNode(), errorBody, {
+		message: `${provider.name}: ${detail}`,
+		description: hint,
+		httpCode: String(response.statusCode),
+		itemIndex: request.itemIndex,
+	});
+}
+
+function networkFailure(
+	context: ApiContext,
+	provider: ProviderProfile,
+	baseUrl: string,
+	request: ApiRequest,
+	error: Error,
+	idempotent: boolean,
+): NetworkError {
+	const code = errorCode(error) || 'network error';
+	const mayHaveArrived = !idempotent && !NEVER_SENT_CODES.includes(code);
+	return new NetworkError(
+		context.getNode(),
+		`Could not reach ${provider.name} at ${baseUrl} (${code})`,
+		{
+			itemIndex: request.itemIndex,
+			description: mayHaveArrived
+				? `The connection broke after the request was sent, so ${provider.name} may have received it. It was not resent, to avoid a duplicate job: check your ${provider.name} account before retrying.`
+				: `Check the Base URL in your ${provider.name} credential and that this n8n instance can reach it.`,
+		},
+	);
+}
