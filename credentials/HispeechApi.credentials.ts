@@ -46,30 +46,27 @@ export class HispeechApi implements ICredentialType {
 		},
 	};
 
-	// Deleting a job that cannot exist costs nothing (status calls would eat the 60-per-hour budget):
-	// a valid key gets 404, a wrong one 401.
+	// Deleting a job that cannot exist costs nothing (a status call would eat the 60-per-hour budget):
+	// a valid key gets 404, which counts as success here; a wrong key gets 401.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/api/v1/transcriptions',
 			method: 'DELETE',
 			body: { transcription_id: '00000000-0000-0000-0000-000000000000' },
-			ignoreHttpStatusErrors: true,
-			returnFullResponse: true,
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
 		},
 		rules: [
 			{
-				type: 'responseSuccessBody',
+				type: 'responseCode',
 				properties: {
-					key: 'statusCode',
 					value: 401,
 					message: 'Hispeech rejected the API key. Copy it again from your Hispeech dashboard.',
 				},
 			},
 			{
-				type: 'responseSuccessBody',
+				type: 'responseCode',
 				properties: {
-					key: 'statusCode',
 					value: 403,
 					message: 'Hispeech refused this API key (403). Check that the key is active.',
 				},

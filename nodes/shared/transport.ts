@@ -63,6 +63,15 @@ const BASE_BACKOFF_MS = 500;
 const MAX_INLINE_RETRY_AFTER_MS = 60_000;
 const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
 const NEVER_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND'];
+const NETWORK_REASONS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	ECONNRESET: 'connection reset',
+	EPIPE: 'connection closed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+};
 
 export async function getBaseUrl(context: ApiContext, credentialType: string): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
@@ -264,11 +273,13 @@ function networkFailure(
 	error: Error,
 	idempotent: boolean,
 ): NetworkError {
-	const code = errorCode(error) || 'network error';
+	const code = errorCode(error);
 	const mayHaveArrived = !idempotent && !NEVER_SENT_CODES.includes(code);
+	// n8n rewrites messages that contain a raw error code, so the code is put into words.
+	const reason = NETWORK_REASONS[code] ?? 'network error';
 	return new NetworkError(
 		context.getNode(),
-		`Could not reach ${provider.name} at ${baseUrl} (${code})`,
+		`Could not reach ${provider.name} at ${baseUrl} (${reason})`,
 		{
 			itemIndex: request.itemIndex,
 			description: mayHaveArrived

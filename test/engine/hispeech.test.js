@@ -1,0 +1,338 @@
+// Engine tests: the Hispeech node in real workflows inside n8n's execution engine, against the
+// Hispeech emulator over HTTP on 127.0.0.1.
+const { runWorkflow, readBinary, testCredential, cleanup } = require('../harness/engine');
+const { startHispeechEmulator } = require('../emulators/hispeech');
+const { startFileServer, closedPort, until, sha256 } = require('../support/servers');
+
+const STATUS_PATH = '/api/v1/transcriptions/transcription-status/';
+
+let emu;
+const credentials = () => ({ hispeechApi: { apiKey: 'test-key', baseUrl: emu.url } });
+
+function audio(name, content = `audio bytes of ${name}`) {
+	return { json: { name }, binary: { data: { content, fileName: name, mimeType: 'audio/mpeg' } } };
+}
+
+function hispeech(parameters, extra = {}) {
+	return { name: 'Hispeech', type: 'hispeech', parameters: { resource: 'transcription', ...parameters }, ...extra };
+}
+
+/** Fast polling for tests: Hispeech's real budget is 60 calls/hour, here 10 per second. */
+const fastPoll = { waitMode: 'poll', pollIntervalSeconds: 0.1, options: { statusCallsPerHour: 36000 } };
+
+async function run(input, node, creds = credentials()) {
+	const { result } = runWorkflow({ input, nodes: [node], credentials: creds });
+	return await result;
+}
+
+const statusCalls = () => emu.requests.filter((r) => r.path.startsWith(STATUS_PATH));
+
+beforeAll(async () => {
+	emu = await startHispeechEmulator({ apiKey: 'test-key' });
+});
+beforeEach(() => emu.reset());
+afterAll(async () => {
+	await emu.close();
+	cleanup();
+});
+
+describe('Transcribe', () => {
+	test('synchronous request returns the transcript and sends every byte', async () => {
+		const content = 'x'.repeat(50_000);
+		const result = await run([audio('talk.mp3', content)], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		expect(result.status).toBe('success');
+		const [item] = result.output('Hispeech');
+		expect(item.json).toEqual({
+			provider: 'hispeech',
+			jobId: emu.uploads[0].jobId,
+			status: 'completed',
+			text: 'Transcript of talk.mp3 (50000 bytes)',
+			language: null,
+			durationSeconds: 3,
+			segments: [],
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(emu.uploads[0]).toMatchObject({ waitForResult: true, model: 'model-01052025', sha256: sha256(Buffer.from(content)) });
+		expect(statusCalls()).toHaveLength(0);
+	});
+
+	test('Conversational model from a URL input, streamed from the URL into the upload', async () => {
+		const content = 'y'.repeat(40_000);
+		const files = await startFileServer({ '/calls/call%201.mp3': { content } });
+		try {
+			const result = await run(
+				[{ json: {} }],
+				hispeech({
+					operation: 'transcribe',
+					inputType: 'url',
+					audioUrl: `${files.url}/calls/call%201.mp3`,
+					model: 'model-23012026',
+					waitMode: 'sync',
+				}),
+			);
+			expect(result.output('Hispeech')[0].json.text).toBe('Transcript of call 1.mp3 (40000 bytes)');
+			expect(emu.uploads[0]).toMatchObject({ model: 'model-23012026', bytes: 40_000, sha256: sha256(Buffer.from(content)) });
+		} finally {
+			await files.close();
+		}
+	});
+
+	test("Don't Wait returns the job, and Get Status finishes it later", async () => {
+		const submitted = await run([audio('later.mp3')], hispeech({ operation: 'transcribe', waitMode: 'none' }));
+		const job = submitted.output('Hispeech')[0].json;
+		expect(job).toMatchObject({ provider: 'hispeech', status: 'queued', text: null });
+		expect(job.jobId).toBe(emu.uploads[0].jobId);
+		expect(emu.uploads[0].waitForResult).toBe(false);
+
+		// Get Status takes the job ID from the incoming item by default ({{ $json.jobId }}).
+		const checked = await run([{ json: job }], hispeech({ operation: 'getStatus' }));
+		expect(checked.output('Hispeech')[0].json).toMatchObject({ jobId: job.jobId, status: 'completed', text: 'Transcript of later.mp3 (24 bytes)' });
+
+		const raw = await run([{ json: job }], hispeech({ operation: 'getStatus', output: 'raw' }));
+		expect(raw.output('Hispeech')[0].json).toMatchObject({ job_id: job.jobId, status: 'completed', title: expect.any(String) });
+	});
+
+	test('three input items give three outputs paired to their inputs', async () => {
+		const input = [audio('one.mp3', 'a'), audio('two.mp3', 'bb'), audio('three.mp3', 'ccc')];
+		const result = await run(input, hispeech({ operation: 'transcribe', ...fastPoll }));
+		const output = result.output('Hispeech');
+		expect(output.map((item) => item.json.text)).toEqual([
+			'Transcript of one.mp3 (1 bytes)',
+			'Transcript of two.mp3 (2 bytes)',
+			'Transcript of three.mp3 (3 bytes)',
+		]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	test('Poll Until Done waits for five jobs together and stays within the call budget', async () => {
+		const delays = { 'j1.mp3': 300, 'j2.mp3': 700, 'j3.mp3': 1100, 'j4.mp3': 1500, 'j5.mp3': 2000 };
+		emu.reset();
+		await emu.close();
+		// The emulator enforces 10 status calls per 5 s; the node is given 6,000/hour (one per 0.6 s).
+		emu = await startHispeechEmulator({ processingDelayMs: (upload) => delays[upload.filename], statusCallsPerHour: 10, rateWindowMs: 5000 });
+		const input = Object.keys(delays).map((name) => audio(name));
+		const result = await run(
+			input,
+			hispeech({ operation: 'transcribe', waitMode: 'poll', pollIntervalSeconds: 0.2, options: { statusCallsPerHour: 6000 } }),
+		);
+		expect(result.output('Hispeech').map((item) => item.json.status)).toEqual(Array(5).fill('completed'));
+
+		const calls = statusCalls();
+		expect(calls.every((call) => call.status === 200)).toBe(true); // no 429: the budget held
+		for (let i = 1; i < calls.length; i++) {
+			expect(calls[i].startedAt - calls[i - 1].startedAt).toBeGreaterThanOrEqual(590);
+		}
+		// Waiting is concurrent: each job was collected by the first check after it finished, and the
+		// last one soon after the slowest job finished, well before the sum of all processing times.
+		const jobs = [...emu.jobs.values()];
+		const slowestReadyAt = Math.max(...jobs.map((job) => job.readyAt));
+		const completingCalls = jobs.map((job) => calls.find((call) => call.jobId === job.id && call.startedAt >= job.readyAt));
+		const callsPerRound = jobs.length * 600;
+		for (const [index, call] of completingCalls.entries()) {
+			expect(call.startedAt - jobs[index].readyAt).toBeLessThan(callsPerRound + 300);
+		}
+		const lastCall = calls[calls.length - 1];
+		expect(lastCall.startedAt - slowestReadyAt).toBeLessThan(callsPerRound + 300);
+		const sumOfDelays = Object.values(delays).reduce((a, b) => a + b, 0);
+		expect(lastCall.endedAt - emu.requests[0].startedAt).toBeLessThan(sumOfDelays);
+		expect(calls.length).toBeLessThanOrEqual(Math.floor((lastCall.startedAt - calls[0].startedAt) / 600) + 1);
+	});
+
+	test('secure mode: the one-time result is returned, with its TTL sent', async () => {
+		const result = await run(
+			[audio('secret.mp3')],
+			hispeech({ operation: 'transcribe', ...fastPoll, secureMode: true, ttlSeconds: 120 }),
+		);
+		const [item] = result.output('Hispeech');
+		expect(item.json.text).toBe('Transcript of secret.mp3 (25 bytes)');
+		expect(emu.uploads[0]).toMatchObject({ secureMode: true, ttl: 120 });
+		const completedReads = statusCalls().filter((call) => call.status === 200 && emu.jobs.get(call.jobId)?.resultRead);
+		expect(completedReads.length).toBeGreaterThan(0);
+		// The emulator served it once: reading again is a 404 with a clear hint.
+		const again = await run([{ json: item.json }], hispeech({ operation: 'getStatus' }));
+		expect(again.error.message).toContain('Transcription not found');
+		expect(again.error.description).toContain('secure-mode results that were already read');
+	});
+
+	test('Delete Job After Reading deletes the job once the transcript is in hand', async () => {
+		const result = await run([audio('tidy.mp3')], hispeech({ operation: 'transcribe', ...fastPoll, deleteAfterRead: true }));
+		const { jobId } = result.output('Hispeech')[0].json;
+		expect(emu.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+		expect(emu.jobs.get(jobId).deleted).toBe(true);
+	});
+
+	test('a 429 with Retry-After is honoured before the next status call', async () => {
+		emu.injectFault({ method: 'GET', path: STATUS_PATH, type: '429', retryAfter: 1 });
+		const result = await run([audio('limited.mp3')], hispeech({ operation: 'transcribe', ...fastPoll }));
+		expect(result.output('Hispeech')[0].json.status).toBe('completed');
+		const calls = statusCalls();
+		expect(calls[0].status).toBe(429);
+		expect(calls[1].startedAt - calls[0].endedAt).toBeGreaterThanOrEqual(1000);
+	});
+
+	test('canceling the execution stops the polling', async () => {
+		emu.reset();
+		await emu.close();
+		emu = await startHispeechEmulator({ processingDelayMs: 60_000 });
+		const { result, cancel } = runWorkflow({
+			input: [audio('endless.mp3')],
+			nodes: [hispeech({ operation: 'transcribe', ...fastPoll })],
+			credentials: credentials(),
+		});
+		await until(() => statusCalls().length >= 2);
+		await cancel();
+		const outcome = await result;
+		const countAtCancel = statusCalls().length;
+		expect(outcome.status).toBe('canceled');
+		// Ten poll intervals later, no further status call has been made.
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(statusCalls().length).toBe(countAtCancel);
+	});
+
+	test('Max Wait ends with an error that names the job ID', async () => {
+		emu.reset();
+		await emu.close();
+		emu = await startHispeechEmulator({ processingDelayMs: 60_000 });
+		const result = await run(
+			[audio('long.mp3')],
+			hispeech({ operation: 'transcribe', ...fastPoll, maxWaitMinutes: 0.01 }),
+		);
+		const { jobId } = emu.uploads[0];
+		expect(result.error.message).toBe(`Hispeech job ${jobId} did not finish within 0.01 minute(s)`);
+		expect(result.error.description).toContain(`Use the "Get Status" operation later with job ID ${jobId}`);
+		await emu.close();
+		emu = await startHispeechEmulator({});
+	});
+});
+
+describe('Get Status and Delete', () => {
+	test('Delete removes the job; a later Get Status says it is gone', async () => {
+		await run([audio('gone.mp3')], hispeech({ operation: 'transcribe', waitMode: 'none' }));
+		const { jobId } = emu.uploads[0];
+		const deleted = await run([{ json: { jobId } }], hispeech({ operation: 'delete' }));
+		expect(deleted.output('Hispeech')[0].json).toEqual({ jobId, deleted: true, message: 'transcription deleted successfully' });
+		expect(emu.requests.find((r) => r.method === 'DELETE').path).toBe('/api/v1/transcriptions');
+		const status = await run([{ json: { jobId } }], hispeech({ operation: 'getStatus' }));
+		expect(status.error.message).toBe('Hispeech: Transcription not found');
+	});
+
+	test('answers with string booleans and numbers ("true", "900") are read the same', async () => {
+		await emu.close();
+		emu = await startHispeechEmulator({ stringBooleans: true });
+		const result = await run([audio('strings.mp3', 'x'.repeat(32_000))], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		expect(result.output('Hispeech')[0].json).toMatchObject({ status: 'completed', durationSeconds: 2 });
+		await emu.close();
+		emu = await startHispeechEmulator({});
+	});
+});
+
+describe('Transcribe (OpenAI-compatible)', () => {
+	test('returns timed segments and SRT subtitles as a binary file', async () => {
+		const content = 'z'.repeat(64_000);
+		const result = await run(
+			[audio('speech.mp3', content)],
+			hispeech({ operation: 'transcribeOpenAi', subtitleFormat: 'srt' }),
+		);
+		const [item] = result.output('Hispeech');
+		expect(item.json.provider).toBe('hispeech');
+		expect(item.json.segments.length).toBeGreaterThan(0);
+		expect(item.json.durationSeconds).toBe(4);
+		const request = emu.requests.find((r) => r.path === '/api/v1/audio/transcriptions');
+		expect(request.headers.authorization).toBe('Bearer test-key');
+		expect(item.binary.subtitles).toMatchObject({ mimeType: 'application/x-subrip', fileName: 'transcript.srt' });
+		const srt = (await readBinary(item.binary.subtitles)).toString('utf8');
+		expect(srt).toMatch(/^1\n00:00:00,000 --> 00:00:0\d,\d{3}\n/);
+		expect(srt).toContain(item.json.segments[0].text.trim());
+	});
+
+	test('VTT subtitles in a chosen binary field, raw output', async () => {
+		const result = await run(
+			[audio('speech.mp3')],
+			hispeech({ operation: 'transcribeOpenAi', subtitleFormat: 'vtt', subtitleBinaryProperty: 'captions', output: 'raw' }),
+		);
+		const [item] = result.output('Hispeech');
+		expect(item.json).toMatchObject({ task: 'transcribe', language: 'auto', segments: expect.any(Array) });
+		const vtt = (await readBinary(item.binary.captions)).toString('utf8');
+		expect(vtt.startsWith('WEBVTT\n\n00:00:00.000 --> ')).toBe(true);
+	});
+});
+
+describe('bad input gives a clear item-level error and leaves other items untouched', () => {
+	const onError = { onError: 'continueRegularOutput' };
+
+	test('missing binary property, empty file, TTL out of range: with Continue On Fail', async () => {
+		const input = [
+			{ json: { name: 'no file' } },
+			audio('empty.mp3', ''),
+			audio('good.mp3', 'ok'),
+			{ ...audio('ttl.mp3'), json: { ttl: 99999 } },
+		];
+		const result = await run(
+			input,
+			hispeech({ operation: 'transcribe', waitMode: 'sync', secureMode: true, ttlSeconds: '={{ $json.ttl ?? 900 }}' }, onError),
+		);
+		const output = result.output('Hispeech');
+		expect(output).toHaveLength(4);
+		expect(output[0].json.error).toMatch(/binary/i);
+		expect(output[1].json).toEqual({ error: 'The file in "data" is empty', details: expect.stringContaining('holds no bytes') });
+		expect(output[2].json.text).toBe('Transcript of good.mp3 (2 bytes)');
+		expect(output[3].json.error).toBe('Time to Live must be a whole number from 1 to 36000 seconds, not 99999');
+		expect(output.map((item) => item.pairedItem.item)).toEqual([0, 1, 2, 3]);
+		expect(emu.uploads).toHaveLength(1);
+	});
+
+	test('without Continue On Fail the node stops with the item named', async () => {
+		const result = await run([audio('good.mp3'), { json: {} }], hispeech({ operation: 'transcribe', waitMode: 'none' }));
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/binary/i);
+		expect(result.error.context.itemIndex).toBe(1);
+		expect(result.error.description).toContain(`item 0: ${emu.uploads[0].jobId}`);
+	});
+
+	test('unknown job ID, through the error output', async () => {
+		const result = await run(
+			[{ json: { jobId: 'no-such-job' } }, { json: {} }],
+			hispeech({ operation: 'getStatus' }, { onError: 'continueErrorOutput' }),
+		);
+		const errors = result.output('Hispeech', 1);
+		expect(errors.map((item) => item.json.error)).toEqual(['Hispeech: Transcription not found', 'The job ID is empty']);
+		expect(errors[0].json.details).toContain('check the job ID');
+	});
+
+	test('wrong API key (401) says to check the credential', async () => {
+		const result = await run(
+			[audio('a.mp3'), audio('b.mp3')],
+			hispeech({ operation: 'transcribe', waitMode: 'sync' }, onError),
+			{ hispeechApi: { apiKey: 'wrong', baseUrl: emu.url } },
+		);
+		const output = result.output('Hispeech');
+		expect(output).toHaveLength(2);
+		expect(output[0].json.details).toBe('Check the API key in your Hispeech credential.');
+		expect(output[0].json.error).toContain('Hispeech: ');
+		expect(JSON.stringify(output)).not.toContain('wrong');
+	});
+
+	test('unreachable base URL names the URL and what to check', async () => {
+		const port = await closedPort();
+		const result = await run(
+			[audio('a.mp3')],
+			hispeech({ operation: 'getStatus', jobId: 'x' }, onError),
+			{ hispeechApi: { apiKey: 'test-key', baseUrl: `http://127.0.0.1:${port}` } },
+		);
+		const [item] = result.output('Hispeech');
+		expect(item.json.error).toBe(`Could not reach Hispeech at http://127.0.0.1:${port} (connection refused)`);
+		expect(item.json.details).toContain('Check the Base URL');
+	});
+});
+
+describe('credential test', () => {
+	test('a valid key passes and a wrong key fails, at no cost to the status budget', async () => {
+		expect(await testCredential('hispeechApi', { apiKey: 'test-key', baseUrl: emu.url })).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		const wrong = await testCredential('hispeechApi', { apiKey: 'nope', baseUrl: emu.url });
+		expect(wrong).toEqual({ status: 'Error', message: expect.stringContaining('rejected the API key') });
+		expect(statusCalls()).toHaveLength(0);
+	});
+});
