@@ -126,10 +126,13 @@ function isTransient(error: unknown): boolean {
 }
 
 function timeoutError(context: IExecuteFunctions, job: PendingJob, settings: PollSettings): Error {
-	const minutes = Math.round((settings.maxWaitMs / 60_000) * 100) / 100;
+	const waited =
+		settings.maxWaitMs < 60_000
+			? `${Number((settings.maxWaitMs / 1000).toFixed(1))} seconds`
+			: `${Number((settings.maxWaitMs / 60_000).toFixed(1))} minutes`;
 	return new NodeOperationError(
 		context.getNode(),
-		`${settings.providerName} job ${job.jobId} did not finish within ${minutes} minute(s)`,
+		`${settings.providerName} job ${job.jobId} did not finish within ${waited}`,
 		{
 			itemIndex: job.itemIndex,
 			description: `The job may still finish. Use the "${settings.laterOperation}" operation later with job ID ${job.jobId}, or raise "Max Wait".`,

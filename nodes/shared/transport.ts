@@ -111,7 +111,7 @@ export async function apiRequest<T = unknown>(
 		}
 
 		const { statusCode } = response!;
-		if (statusCode < 400) return response!;
+		if (statusCode < 300) return response!;
 
 		if (statusCode === 429) {
 			const retryAfterMs = parseRetryAfter(response!.headers['retry-after']);
@@ -149,6 +149,9 @@ async function send<T>(
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs,
 	};
+	// The redirect-following transport keeps a copy of every body byte it sends (to replay it after a
+	// redirect): for a streamed upload that would be the whole file in memory.
+	if (isStreamingForm(body)) options.disableFollowRedirect = true;
 	if (request.encoding === 'arraybuffer') options.encoding = 'arraybuffer';
 	if (request.encoding === 'text') options.encoding = 'text';
 	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
@@ -252,7 +255,10 @@ function httpFailure(
 	response: ApiResponse,
 ): NodeApiError {
 	const detail = providerMessage(provider, response.body) ?? `HTTP ${response.statusCode}`;
-	const hint = provider.hints?.[response.statusCode] ?? genericHint(provider.name, response.statusCode);
+	const redirect = response.statusCode >= 300 && response.statusCode < 400;
+	const hint = redirect
+		? `${provider.name} redirected the request to ${response.headers.location ?? 'another address'}: put the final address in the credential's Base URL.`
+		: (provider.hints?.[response.statusCode] ?? genericHint(provider.name, response.statusCode));
 	const errorBody: JsonObject =
 		response.body && typeof response.body === 'object'
 			? (response.body as JsonObject)

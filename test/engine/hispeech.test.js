@@ -198,7 +198,7 @@ describe('Transcribe', () => {
 			hispeech({ operation: 'transcribe', ...fastPoll, maxWaitMinutes: 0.01 }),
 		);
 		const { jobId } = emu.uploads[0];
-		expect(result.error.message).toBe(`Hispeech job ${jobId} did not finish within 0.01 minute(s)`);
+		expect(result.error.message).toBe(`Hispeech job ${jobId} did not finish within 0.6 seconds`);
 		expect(result.error.description).toContain(`Use the "Get Status" operation later with job ID ${jobId}`);
 		await emu.close();
 		emu = await startHispeechEmulator({});
