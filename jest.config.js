@@ -4,4 +4,5 @@ module.exports = {
 	testMatch: ['<rootDir>/test/**/*.test.js'],
 	testTimeout: 60_000,
 	maxWorkers: 2,
+	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -154,6 +154,25 @@ describe('Transcribe', () => {
 		expect(again.error.description).toContain('secure-mode results that were already read');
 	});
 
+	test('secure mode: a result lost on a broken connection is reported, not returned empty', async () => {
+		emu.injectFault({ method: 'GET', path: STATUS_PATH, type: 'drop-after-processing' });
+		const result = await run(
+			[audio('fragile.mp3'), audio('fine.mp3')],
+			hispeech({ operation: 'transcribe', ...fastPoll, secureMode: true }, { onError: 'continueRegularOutput' }),
+		);
+		// Whichever job's completed result was read first had its answer dropped on the way back.
+		const lostJob = statusCalls().find((call) => call.fault === 'drop-after-processing').jobId;
+		const lostIndex = emu.uploads.findIndex((upload) => upload.jobId === lostJob);
+		const output = result.output('Hispeech');
+		const [lost, fine] = [output[lostIndex], output[1 - lostIndex]];
+		expect(lost.json.error).toBe(`Hispeech no longer has the secure-mode result of job ${lostJob}`);
+		expect(lost.json.details).toContain('delivered on a connection that broke');
+		expect(fine.json.text).toMatch(/^Transcript of (fragile|fine)\.mp3/);
+		// The dropped read was retried once (an idempotent GET), which found the result gone.
+		const lostCalls = statusCalls().filter((call) => call.jobId === lostJob);
+		expect(lostCalls.map((call) => call.status)).toEqual([0, 404]);
+	});
+
 	test('Delete Job After Reading deletes the job once the transcript is in hand', async () => {
 		const result = await run([audio('tidy.mp3')], hispeech({ operation: 'transcribe', ...fastPoll, deleteAfterRead: true }));
 		const { jobId } = result.output('Hispeech')[0].json;
