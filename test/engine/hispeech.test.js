@@ -344,6 +344,56 @@ describe('bad input gives a clear item-level error and leaves other items untouc
 	});
 });
 
+describe('URL input', () => {
+	test('a URL without Content-Length is streamed chunked; a bad or missing URL fails only its item', async () => {
+		const content = 'w'.repeat(30_000);
+		const files = await startFileServer({ '/live.mp3': { content, noLength: true } });
+		try {
+			const result = await run(
+				[{ json: { url: `${files.url}/live.mp3` } }, { json: { url: 'not a url' } }, { json: { url: `${files.url}/missing.mp3` } }, { json: { url: '' } }],
+				hispeech({ operation: 'transcribe', inputType: 'url', audioUrl: '={{ $json.url }}', waitMode: 'sync' }, { onError: 'continueRegularOutput' }),
+			);
+			const output = result.output('Hispeech');
+			expect(output[0].json.text).toBe('Transcript of live.mp3 (30000 bytes)');
+			expect(emu.uploads[0].sha256).toBe(sha256(Buffer.from(content)));
+			expect(output[1].json).toEqual({ error: '"not a url" is not a valid http(s) URL', details: 'Enter a full URL such as https://example.com/audio.mp3.' });
+			expect(output[2].json.error).toBe(`Could not download the audio from ${files.url}/missing.mp3`);
+			expect(output[2].json.details).toContain('Check that the URL is public and reachable from n8n');
+			expect(output[3].json.error).toBe('The audio URL is empty');
+			expect(emu.uploads).toHaveLength(1);
+		} finally {
+			await files.close();
+		}
+	});
+});
+
+describe('a Base URL that redirects', () => {
+	test('an upload is not replayed to the new address; the error says where it points', async () => {
+		const http = require('node:http');
+		const redirector = http.createServer((req, res) => {
+			req.resume();
+			req.on('end', () => {
+				res.writeHead(308, { location: `${emu.url}${req.url}` });
+				res.end();
+			});
+		});
+		await new Promise((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+		try {
+			const base = `http://127.0.0.1:${redirector.address().port}`;
+			const result = await run([audio('moved.mp3')], hispeech({ operation: 'transcribe', waitMode: 'sync' }), {
+				hispeechApi: { apiKey: 'test-key', baseUrl: base },
+			});
+			expect(result.error.message).toBe('Hispeech: HTTP 308');
+			expect(result.error.description).toBe(
+				`Hispeech redirected the request to ${emu.url}/api/v1/transcriptions/upload?stt_model=model-01052025: put the final address in the credential's Base URL.`,
+			);
+			expect(emu.uploads).toHaveLength(0);
+		} finally {
+			await new Promise((resolve) => redirector.close(resolve));
+		}
+	});
+});
+
 describe('credential test', () => {
 	test('a valid key passes and a wrong key fails, at no cost to the status budget', async () => {
 		expect(await testCredential('hispeechApi', { apiKey: 'test-key', baseUrl: emu.url })).toEqual({

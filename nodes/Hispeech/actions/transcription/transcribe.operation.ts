@@ -153,6 +153,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (jobId) submitted.push(`item ${itemIndex}: ${jobId}`);
 			if (waitMode === 'poll') {
 				if (!jobId) throw new NodeOperationError(this.getNode(), 'Hispeech returned no job ID', { itemIndex });
+				// One wait serves all items, so its interval and limit come from the first polling item.
 				pollSettings = pollSettings ?? settings;
 				pending.push({ jobId, itemIndex });
 				submissions.set(itemIndex, { jobId, secureMode, deleteAfterRead });
