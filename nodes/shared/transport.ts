@@ -92,10 +92,13 @@ export async function apiRequest<T = unknown>(
 	const signal = cancelSignal(context);
 
 	for (let attempt = 1; ; attempt++) {
+		// Opening the body (a file, a URL) fails with its own clear error, not as a network failure.
+		const body =
+			typeof request.body === 'function' ? await (request.body as () => Promise<unknown>)() : request.body;
 		let response: ApiResponse<T> | undefined;
 		let networkError: Error | undefined;
 		try {
-			response = await send<T>(context, provider, baseUrl, request);
+			response = await send<T>(context, provider, baseUrl, request, body);
 		} catch (error) {
 			networkError = error as Error;
 		}
@@ -137,8 +140,8 @@ async function send<T>(
 	provider: ProviderProfile,
 	baseUrl: string,
 	request: ApiRequest,
+	body: unknown,
 ): Promise<ApiResponse<T>> {
-	const body = typeof request.body === 'function' ? await (request.body as () => Promise<unknown>)() : request.body;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,

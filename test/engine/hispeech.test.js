@@ -189,6 +189,21 @@ describe('Transcribe', () => {
 		expect(calls[1].startedAt - calls[0].endedAt).toBeGreaterThanOrEqual(1000);
 	});
 
+	test('a job-creating upload is resent after a 429, but never after a broken connection', async () => {
+		const UPLOAD = '/api/v1/transcriptions/upload';
+		emu.injectFault({ method: 'POST', path: UPLOAD, type: '429', retryAfter: 1 });
+		const limited = await run([audio('again.mp3')], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		expect(limited.output('Hispeech')[0].json.status).toBe('completed');
+		expect(emu.requests.filter((r) => r.path === UPLOAD).map((r) => r.status)).toEqual([429, 200]);
+
+		emu.reset();
+		emu.injectFault({ method: 'POST', path: UPLOAD, type: 'drop' });
+		const dropped = await run([audio('once.mp3')], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		expect(dropped.error.message).toBe(`Could not reach Hispeech at ${emu.url} (connection reset)`);
+		expect(dropped.error.description).toContain('may have received it. It was not resent, to avoid a duplicate job');
+		expect(emu.requests.filter((r) => r.path === UPLOAD)).toHaveLength(1);
+	});
+
 	test('canceling the execution stops the polling', async () => {
 		emu.reset();
 		await emu.close();
