@@ -38,9 +38,6 @@ export interface ApiRequest {
 	retryRateLimits?: boolean;
 	/** Item the request belongs to, for error messages. */
 	itemIndex?: number;
-	/** Response as text or raw bytes instead of parsed JSON. */
-	encoding?: 'text' | 'arraybuffer';
-	timeoutMs?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -150,13 +147,10 @@ async function send<T>(
 		body: body as IHttpRequestOptions['body'],
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs,
 	};
 	// The redirect-following transport keeps a copy of every body byte it sends (to replay it after a
 	// redirect): for a streamed upload that would be the whole file in memory.
 	if (isStreamingForm(body)) options.disableFollowRedirect = true;
-	if (request.encoding === 'arraybuffer') options.encoding = 'arraybuffer';
-	if (request.encoding === 'text') options.encoding = 'text';
 	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
 
 	const raw = (await context.helpers.httpRequestWithAuthentication.call(
