@@ -147,8 +147,10 @@ describe('Transcribe', () => {
 		const [item] = result.output('Hispeech');
 		expect(item.json.text).toBe('Transcript of secret.mp3 (25 bytes)');
 		expect(emu.uploads[0]).toMatchObject({ secureMode: true, ttl: 120 });
-		const completedReads = statusCalls().filter((call) => call.status === 200 && emu.jobs.get(call.jobId)?.resultRead);
-		expect(completedReads.length).toBeGreaterThan(0);
+		// Exactly one status call came after the job was ready: the read that consumed the result.
+		const job = emu.jobs.get(item.json.jobId);
+		expect(job.resultRead).toBe(true);
+		expect(statusCalls().filter((call) => call.startedAt >= job.readyAt).map((call) => call.status)).toEqual([200]);
 		// The emulator served it once: reading again is a 404 with a clear hint.
 		const again = await run([{ json: item.json }], hispeech({ operation: 'getStatus' }));
 		expect(again.error.message).toContain('Transcription not found');

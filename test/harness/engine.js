@@ -279,8 +279,7 @@ class RunResult {
 	constructor(run) {
 		this.run = run;
 		this.status = run.status;
-		const error = run.data.resultData.error;
-		this.error = error;
+		this.error = run.data.resultData.error;
 	}
 
 	/** Output items of a node (main output `outputIndex`), or [] when it produced none. */
@@ -288,12 +287,6 @@ class RunResult {
 		const runs = this.run.data.resultData.runData[nodeName];
 		if (!runs) return [];
 		return runs[runs.length - 1].data?.main?.[outputIndex] ?? [];
-	}
-
-	/** The error a node stopped with, if any. */
-	nodeError(nodeName) {
-		const runs = this.run.data.resultData.runData[nodeName];
-		return runs?.[runs.length - 1]?.error;
 	}
 }
 

@@ -110,7 +110,6 @@ export const description: INodeProperties[] = [
 ];
 
 interface Submission {
-	jobId: string;
 	secureMode: boolean;
 	deleteAfterRead: boolean;
 }
@@ -156,7 +155,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				// One wait serves all items, so its interval and limit come from the first polling item.
 				pollSettings = pollSettings ?? settings;
 				pending.push({ jobId, itemIndex });
-				submissions.set(itemIndex, { jobId, secureMode, deleteAfterRead });
+				submissions.set(itemIndex, { secureMode, deleteAfterRead });
 				outcomes.push({ output: [] });
 				continue;
 			}
