@@ -155,6 +155,13 @@ class CredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** A credentials helper that hands out the given { credentialTypeName: data } map. */
+function credentialsHelperFor(loader, credentials) {
+	const helper = new CredentialsHelper(loader);
+	helper.credentials = credentials;
+	return helper;
+}
+
 let setupPromise;
 
 /** Loads the built package and starts binary storage once per test process. */
@@ -183,8 +190,7 @@ function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
 
 	const started = (async () => {
 		const { loader, nodeTypes } = await setup();
-		const credentialsHelper = new CredentialsHelper(loader);
-		credentialsHelper.credentials = credentials;
+		const credentialsHelper = credentialsHelperFor(loader, credentials);
 
 		const workflowNodes = [
 			{ id: 'input', name: 'Input', type: INPUT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { key } },
@@ -302,8 +308,7 @@ async function readBinary(binary) {
  */
 async function testCredential(credentialTypeName, credentialData) {
 	const { loader, nodeTypes } = await setup();
-	const credentialsHelper = new CredentialsHelper(loader);
-	credentialsHelper.credentials = { [credentialTypeName]: credentialData };
+	const credentialsHelper = credentialsHelperFor(loader, { [credentialTypeName]: credentialData });
 	const { test } = loader.getCredential(credentialTypeName).type;
 
 	const probeType = {
@@ -360,4 +365,4 @@ function cleanup() {
 	fs.rmSync(userFolder, { recursive: true, force: true });
 }
 
-module.exports = { runWorkflow, readBinary, testCredential, setup, cleanup, userFolder };
+module.exports = { runWorkflow, readBinary, testCredential, setup, cleanup, userFolder, credentialsHelperFor };

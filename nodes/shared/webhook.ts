@@ -1,0 +1,135 @@
+import type { KeyObject } from 'crypto';
+import { createHash, createPublicKey, timingSafeEqual, verify } from 'crypto';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+/**
+ * Callback authentication for trigger nodes: constant-time secret checks, Ed25519 signatures over
+ * the exact raw body, timestamp windows, and a replay/duplicate guard kept in workflow static data
+ * (which n8n saves after each production webhook call, so it survives restarts and is shared by
+ * every process that reads the workflow).
+ */
+
+/** Compares two secrets in constant time (hashing first, so their lengths do not leak either). */
+export function secretsMatch(given: string, expected: string): boolean {
+	if (!expected) return false;
+	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+	return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The request body exactly as it arrived; signatures must be checked over these bytes. */
+export function rawBodyOf(context: IWebhookFunctions): Buffer | undefined {
+	const request = context.getRequestObject() as unknown as { rawBody?: unknown };
+	const raw = request.rawBody;
+	if (Buffer.isBuffer(raw)) return raw;
+	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+	return undefined;
+}
+
+/** Parses a JSON body from its raw bytes; undefined when it is not a JSON object. */
+export function parseJsonObject(raw: Buffer): IDataObject | undefined {
+	try {
+		const value: unknown = JSON.parse(raw.toString('utf8'));
+		return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** First value of a header (Express lowercases names; a repeated header arrives as an array). */
+export function headerValue(context: IWebhookFunctions, name: string): string | undefined {
+	const value = context.getHeaderData()[name.toLowerCase()] as string | string[] | undefined;
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * True when a Unix timestamp (seconds, or milliseconds if it is that large) lies within
+ * `windowSeconds` of now, in either direction (a little clock skew is normal).
+ */
+export function isFreshTimestamp(timestamp: string | undefined, nowMs: number, windowSeconds: number): boolean {
+	if (!timestamp || !/^\d{1,16}$/.test(timestamp.trim())) return false;
+	let ms = Number(timestamp.trim());
+	if (ms < 1e12) ms *= 1000;
+	return Math.abs(nowMs - ms) <= windowSeconds * 1000;
+}
+
+/**
+ * Reads an Ed25519 public key published as a JWK (`{kty:"OKP",crv:"Ed25519",x}`), a PEM string,
+ * or the raw 32 key bytes in base64/base64url/hex. Undefined when it is none of these.
+ */
+export function parseEd25519PublicKey(key: unknown): KeyObject | undefined {
+	try {
+		if (key && typeof key === 'object') {
+			const jwk = key as IDataObject;
+			if (typeof jwk.x !== 'string') return undefined;
+			return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+		}
+		if (typeof key !== 'string') return undefined;
+		const text = key.trim();
+		if (text.includes('BEGIN PUBLIC KEY')) return createPublicKey(text);
+		const raw = decodeBytes(text);
+		if (raw?.length !== 32) return undefined;
+		return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+	} catch {
+		return undefined;
+	}
+}
+
+/** Verifies an Ed25519 signature (base64, base64url or hex; an optional `v1=`-style prefix is ignored). */
+export function verifyEd25519(message: Buffer, signature: string | undefined, key: KeyObject): boolean {
+	if (!signature) return false;
+	const bytes = decodeBytes(signature.trim().replace(/^[a-z0-9]+=/i, ''));
+	if (bytes?.length !== 64) return false;
+	try {
+		return verify(null, message, key, bytes);
+	} catch {
+		return false;
+	}
+}
+
+function decodeBytes(text: string): Buffer | undefined {
+	if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 && text.length >= 64) return Buffer.from(text, 'hex');
+	if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+	return undefined;
+}
+
+const DELIVERY_STORE = 'deliveries';
+const MAX_REMEMBERED_DELIVERIES = 2000;
+
+/**
+ * Records a delivery key (a job and status, or a signature) and reports whether it is new.
+ * Keys are forgotten after `keepMs`; the oldest go first when the store is full.
+ */
+export function isFirstDelivery(
+	staticData: IDataObject,
+	deliveryKey: string,
+	nowMs: number,
+	keepMs: number,
+): boolean {
+	const seen = (staticData[DELIVERY_STORE] ?? {}) as Record<string, number>;
+	for (const [key, expiresAt] of Object.entries(seen)) if (expiresAt <= nowMs) delete seen[key];
+	if (seen[deliveryKey] !== undefined) return false;
+	seen[deliveryKey] = nowMs + keepMs;
+	const keys = Object.keys(seen);
+	if (keys.length > MAX_REMEMBERED_DELIVERIES) {
+		keys
+			.sort((a, b) => seen[a] - seen[b])
+			.slice(0, keys.length - MAX_REMEMBERED_DELIVERIES)
+			.forEach((key) => delete seen[key]);
+	}
+	staticData[DELIVERY_STORE] = seen;
+	return true;
+}
+
+/** Answers the caller with an error status and starts no run. */
+export function rejectCall(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	const response = context.getResponseObject();
+	response.status(status).json({ error: message });
+	return { noWebhookResponse: true };
+}
+
+/** Answers the caller with 200 and starts no run (an authentic call the user chose to ignore). */
+export function acknowledgeOnly(context: IWebhookFunctions, reason: string): IWebhookResponseData {
+	const response = context.getResponseObject();
+	response.status(200).json({ received: true, ignored: reason });
+	return { noWebhookResponse: true };
+}
