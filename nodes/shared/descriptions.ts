@@ -13,7 +13,7 @@ import { subtitleBinary } from './subtitles';
 import type { NormalizedTranscript, OutputMode } from './transcript';
 import { toOutputJson } from './transcript';
 import type { UploadSource } from './upload';
-import { binarySource, urlSource } from './upload';
+import { binarySource, parseHttpUrl, urlSource } from './upload';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -64,18 +64,22 @@ export function audioInputFields(show: Show): INodeProperties[] {
 	];
 }
 
+/** The Audio URL parameter, checked to be a full http(s) URL. */
+export function readAudioUrl(context: IExecuteFunctions, itemIndex: number): string {
+	const url = context.getNodeParameter('audioUrl', itemIndex) as unknown;
+	if (typeof url !== 'string' || url.trim() === '') {
+		throw new NodeOperationError(context.getNode(), 'The audio URL is empty', {
+			itemIndex,
+			description: 'Enter the URL of the audio file, or switch "Audio Source" to Binary File.',
+		});
+	}
+	parseHttpUrl(context, itemIndex, url.trim());
+	return url.trim();
+}
+
 export async function readAudioSource(context: IExecuteFunctions, itemIndex: number): Promise<UploadSource> {
 	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
-	if (inputType === 'url') {
-		const url = context.getNodeParameter('audioUrl', itemIndex) as unknown;
-		if (typeof url !== 'string' || url.trim() === '') {
-			throw new NodeOperationError(context.getNode(), 'The audio URL is empty', {
-				itemIndex,
-				description: 'Enter the URL of the audio file, or switch "Audio Source" to Binary File.',
-			});
-		}
-		return await urlSource(context, itemIndex, url.trim());
-	}
+	if (inputType === 'url') return await urlSource(context, itemIndex, readAudioUrl(context, itemIndex));
 	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	return await binarySource(context, itemIndex, propertyName);
 }

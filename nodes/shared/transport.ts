@@ -20,6 +20,8 @@ export interface ProviderProfile {
 	errorMessage?: (body: unknown) => string | undefined;
 	/** Status-specific hints that replace the generic ones. */
 	hints?: Partial<Record<number, string>>;
+	/** A hint read from the error body (e.g. a documented error code), preferred when given. */
+	hintFor?: (body: unknown) => string | undefined;
 }
 
 export interface ApiRequest {
@@ -256,7 +258,9 @@ function httpFailure(
 	const redirect = response.statusCode >= 300 && response.statusCode < 400;
 	const hint = redirect
 		? `${provider.name} redirected the request to ${response.headers.location ?? 'another address'}: put the final address in the credential's Base URL.`
-		: (provider.hints?.[response.statusCode] ?? genericHint(provider.name, response.statusCode));
+		: (provider.hintFor?.(response.body) ??
+			provider.hints?.[response.statusCode] ??
+			genericHint(provider.name, response.statusCode));
 	const errorBody: JsonObject =
 		response.body && typeof response.body === 'object'
 			? (response.body as JsonObject)

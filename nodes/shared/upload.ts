@@ -108,16 +108,7 @@ export async function urlSource(
 	itemIndex: number,
 	url: string,
 ): Promise<UploadSource> {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-		if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('not http');
-	} catch {
-		throw new NodeOperationError(context.getNode(), `"${url}" is not a valid http(s) URL`, {
-			itemIndex,
-			description: 'Enter a full URL such as https://example.com/audio.mp3.',
-		});
-	}
+	const parsed = parseHttpUrl(context, itemIndex, url);
 
 	const fetchBody = async () => {
 		try {
@@ -154,6 +145,20 @@ export async function urlSource(
 			return body;
 		},
 	};
+}
+
+/** Parses a user-given URL; only full http(s) URLs pass. */
+export function parseHttpUrl(context: IExecuteFunctions, itemIndex: number, url: string): URL {
+	try {
+		const parsed = new URL(url);
+		if (['http:', 'https:'].includes(parsed.protocol)) return parsed;
+	} catch {
+		// Reported below.
+	}
+	throw new NodeOperationError(context.getNode(), `"${url}" is not a valid http(s) URL`, {
+		itemIndex,
+		description: 'Enter a full URL such as https://example.com/audio.mp3.',
+	});
 }
 
 async function* toAsyncIterable(buffer: Buffer): AsyncIterable<Uint8Array> {

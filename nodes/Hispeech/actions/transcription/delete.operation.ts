@@ -3,12 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runForEachItem } from '../../../shared/items';
 import { readText } from '../../../shared/transcript';
 import { deleteJob } from '../../api';
-import { jobIdField, readJobId } from './jobId';
+import { jobIdField, readJobId } from '../../../shared/jobId';
 
 const show = { resource: ['transcription'], operation: ['delete'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(show, 'The job whose audio and transcript Hispeech should delete'),
+	jobIdField(show, 'The job whose audio and transcript Hispeech should delete', 'c9bc1860-2279-11f0-8545-24e1ac00d517'),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -3,12 +3,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { outputFields, transcriptItem } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { getStatus, normalizeJob } from '../../api';
-import { jobIdField, readJobId } from './jobId';
+import { jobIdField, readJobId } from '../../../shared/jobId';
 
 const show = { resource: ['transcription'], operation: ['getStatus'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(show, 'The job to check. A secure-mode result can be read only once: this read consumes it.'),
+	jobIdField(
+		show,
+		'The job to check. A secure-mode result can be read only once: this read consumes it.',
+		'c9bc1860-2279-11f0-8545-24e1ac00d517',
+	),
 	...outputFields(show, { subtitles: false }),
 ];
 

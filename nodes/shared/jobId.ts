@@ -3,14 +3,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 type Show = Record<string, string[]>;
 
-export function jobIdField(show: Show, description: string): INodeProperties {
+/** The Job ID parameter; its default picks up the job of a "Don't Wait" result. */
+export function jobIdField(show: Show, description: string, placeholder: string): INodeProperties {
 	return {
 		displayName: 'Job ID',
 		name: 'jobId',
 		type: 'string',
 		default: '={{ $json.jobId ?? $json.job_id }}',
 		required: true,
-		placeholder: 'c9bc1860-2279-11f0-8545-24e1ac00d517',
+		placeholder,
 		description,
 		displayOptions: { show },
 	};

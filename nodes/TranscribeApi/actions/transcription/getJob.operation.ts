@@ -1,0 +1,19 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runForEachItem } from '../../../shared/items';
+import { jobIdField, readJobId } from '../../../shared/jobId';
+import { getJob, mapStatus, rawStatusOf } from '../../api';
+
+const show = { resource: ['transcription'], operation: ['getJob'] };
+
+export const description: INodeProperties[] = [
+	jobIdField(show, 'The async or batch job to look up', 'job_123'),
+];
+
+/** GET /v1/transcribe/{job_id}: the job as TranscribeAPI describes it, plus its status in the shared words. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const data = await getJob(this, readJobId(this, itemIndex), itemIndex);
+		return [{ json: { ...data, state: mapStatus(rawStatusOf(data)) ?? 'unknown' } }];
+	});
+}

@@ -1,0 +1,53 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { transcriptItem } from '../../../shared/descriptions';
+import type { FileResult } from '../../api';
+import { normalizeTranscript } from '../../api';
+
+/** One file of a finished job as an output item; a failed file becomes this item's error. */
+export async function finishedTranscriptItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	jobId: string,
+	file: FileResult | undefined,
+	raw: unknown,
+): Promise<INodeExecutionData> {
+	if (!file) {
+		throw new NodeOperationError(context.getNode(), `The result of TranscribeAPI job ${jobId} holds no transcript`, {
+			itemIndex,
+			description: 'Use Get Result with Raw output to see what TranscribeAPI returned.',
+		});
+	}
+	if (file.error !== null) {
+		const name = file.referenceId ? `File ${file.referenceId}` : 'The file';
+		throw new NodeOperationError(context.getNode(), `${name} of TranscribeAPI job ${jobId} failed: ${file.error}`, {
+			itemIndex,
+			description: 'Check that the file is a supported audio format (mp3, mpeg, mpga, m4a, wav or webm) and not empty.',
+		});
+	}
+	return await transcriptItem(context, itemIndex, normalizeTranscript(file.body, jobId), raw);
+}
+
+/** A job that is still running ("Don't Wait"): its ID, for Get Job / Get Result later. */
+export async function pendingJobItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	jobId: string,
+	extra: IDataObject = {},
+): Promise<INodeExecutionData> {
+	return await transcriptItem(
+		context,
+		itemIndex,
+		{
+			provider: 'transcribeapi',
+			jobId,
+			status: 'queued',
+			text: null,
+			language: null,
+			durationSeconds: null,
+			segments: [],
+		},
+		{ job_id: jobId, ...extra },
+	);
+}

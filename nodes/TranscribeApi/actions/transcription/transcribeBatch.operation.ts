@@ -1,0 +1,169 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { audioInputFields, outputFields, readAudioUrl, readPollSettings, waitFields } from '../../../shared/descriptions';
+import type { ItemOutcome } from '../../../shared/items';
+import { collectOutput, forItem } from '../../../shared/items';
+import type { UploadSource } from '../../../shared/upload';
+import { binarySource } from '../../../shared/upload';
+import type { FileResult } from '../../api';
+import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, MIN_POLL_SECONDS, rawStatusOf } from '../../api';
+import { createBatchJob, readResult, waitForJobs } from '../../jobs';
+import { uploadFile, uploadsByReference } from '../../upload';
+import { readTranscriptionRequest, transcriptionFields, transcriptionOptions } from './fields';
+import { finishedTranscriptItem, pendingJobItem } from './output';
+
+const show = { resource: ['transcription'], operation: ['transcribeBatch'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'All input items become one batch job (up to 10,000 files). Model, language and options are read from the first item.',
+		name: 'batchNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	...audioInputFields(show),
+	...transcriptionFields(show),
+	...waitFields(show, ['poll', 'none'], {
+		mode: 'poll',
+		intervalSeconds: MIN_POLL_SECONDS,
+		minIntervalSeconds: MIN_POLL_SECONDS,
+		maxWaitMinutes: 240,
+	}),
+	...outputFields(show, { subtitles: true }),
+	transcriptionOptions(show),
+];
+
+/** Files uploaded at the same time (each multipart file also sends its parts in parallel). */
+const FILE_CONCURRENCY = 3;
+
+interface BatchFile {
+	itemIndex: number;
+	referenceId: string;
+	source?: UploadSource;
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const outcomes: ItemOutcome[] = items.map(() => ({ output: [] }));
+	const fail = (itemIndex: number, error: unknown) => {
+		if (!this.continueOnFail()) throw forItem(this, error, itemIndex);
+		outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
+	};
+	if (items.length > MAX_BATCH_FILES) {
+		throw new NodeOperationError(this.getNode(), `A TranscribeAPI batch takes at most ${MAX_BATCH_FILES} files, not ${items.length}`, {
+			description: 'Split the items into smaller groups, for example with Loop Over Items.',
+		});
+	}
+
+	// Job-level settings come from the first item.
+	const request = readTranscriptionRequest(this, 0);
+	const waitMode = this.getNodeParameter('waitMode', 0) as string;
+	const pollSettings =
+		waitMode === 'poll'
+			? readPollSettings(this, 0, { providerName: 'TranscribeAPI', laterOperation: 'Get Result', minIntervalSeconds: MIN_POLL_SECONDS })
+			: undefined;
+
+	// 1. Read every item's file; a bad item fails alone and stays out of the batch.
+	const files: BatchFile[] = [];
+	const manifest: IDataObject[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const referenceId = `item_${itemIndex}`;
+			const inputType = this.getNodeParameter('inputType', itemIndex) as string;
+			if (inputType === 'url') {
+				manifest.push({ reference_id: referenceId, url: readAudioUrl(this, itemIndex) });
+				files.push({ itemIndex, referenceId });
+				continue;
+			}
+			const source = await binarySource(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex) as string);
+			manifest.push({ reference_id: referenceId, size_bytes: source.size });
+			files.push({ itemIndex, referenceId, source });
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	}
+	if (files.length === 0) return collectOutput(this, outcomes);
+
+	// 2. One job for all files, then the uploads it asks for, then the signal to start.
+	const created = await createBatchJob(this, {
+		files: manifest,
+		model: request.model,
+		language: request.language,
+		webhook_url: request.webhookUrl,
+		...request.jobFields,
+	});
+	const jobId = jobIdOf(created)!;
+	const uploads = uploadsByReference(created);
+	const toUpload = files.filter((file) => file.source);
+	for (let start = 0; start < toUpload.length; start += FILE_CONCURRENCY) {
+		await Promise.all(
+			toUpload.slice(start, start + FILE_CONCURRENCY).map(async (file) => {
+				try {
+					const upload = uploads.get(file.referenceId);
+					if (!upload) {
+						throw new NodeOperationError(this.getNode(), `TranscribeAPI sent no upload instructions for ${file.referenceId} of job ${jobId}`, {
+							itemIndex: file.itemIndex,
+						});
+					}
+					await uploadFile(this, jobId, file.source!, upload, file.itemIndex);
+				} catch (error) {
+					fail(file.itemIndex, error);
+				}
+			}),
+		);
+	}
+	// URL files are imported by TranscribeAPI itself; only a job waiting for uploads needs the signal.
+	if (toUpload.length > 0 || rawStatusOf(created)?.toLowerCase() === 'uploading') {
+		await markUploadCompleted(this, jobId, files[0].itemIndex);
+	}
+
+	if (!pollSettings) {
+		for (const file of files) {
+			if ('error' in outcomes[file.itemIndex]) continue;
+			outcomes[file.itemIndex] = {
+				output: [await pendingJobItem(this, file.itemIndex, jobId, { reference_id: file.referenceId })],
+			};
+		}
+		return collectOutput(this, outcomes);
+	}
+
+	// 3. Wait for the job, then hand each file's transcript (or failure) back to its item.
+	const waited = (await waitForJobs(this, [{ jobId, itemIndex: files[0].itemIndex }], pollSettings)).get(jobId)!;
+	let results: FileResult[] = [];
+	let raw: unknown;
+	try {
+		if ('error' in waited) throw waited.error;
+		({ files: results, raw } = await readResult(this, waited.result, files[0].itemIndex));
+	} catch (error) {
+		for (const file of files) if (!('error' in outcomes[file.itemIndex])) fail(file.itemIndex, error);
+		return collectOutput(this, outcomes);
+	}
+	const byReference = matchResults(files, results);
+	for (const file of files) {
+		if ('error' in outcomes[file.itemIndex]) continue;
+		try {
+			const result = byReference.get(file.referenceId);
+			const item = await finishedTranscriptItem(this, file.itemIndex, jobId, result, result?.body ?? raw);
+			item.json.referenceId = file.referenceId;
+			outcomes[file.itemIndex] = { output: [item] };
+		} catch (error) {
+			fail(file.itemIndex, error);
+		}
+	}
+	return collectOutput(this, outcomes);
+}
+
+/** Results are matched by reference ID; a result that names no file we sent is matched by position. */
+function matchResults(files: BatchFile[], results: FileResult[]): Map<string, FileResult> {
+	const byReference = new Map<string, FileResult>();
+	const known = new Set(files.map((file) => file.referenceId));
+	const named = results.filter((result) => result.referenceId && known.has(result.referenceId));
+	if (named.length > 0) {
+		for (const result of named) byReference.set(result.referenceId!, result);
+		return byReference;
+	}
+	if (results.length === files.length) files.forEach((file, index) => byReference.set(file.referenceId, results[index]));
+	return byReference;
+}

@@ -1,0 +1,319 @@
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { NormalizedTranscript, TranscriptSegment, TranscriptStatus } from '../shared/transcript';
+import { readNumber, readText } from '../shared/transcript';
+import type { ApiContext, ProviderProfile } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
+
+export const TRANSCRIBE_API: ProviderProfile = {
+	name: 'TranscribeAPI',
+	credentialType: 'transcribeApiApi',
+	errorMessage: (body) => {
+		if (!body || typeof body !== 'object') return undefined;
+		const { error, code } = body as IDataObject;
+		if (typeof error !== 'string') return undefined;
+		return typeof code === 'string' ? `${error} (${code})` : error;
+	},
+	hintFor: (body) => CODE_HINTS[errorCodeOf(body) ?? ''],
+	hints: {
+		402: 'Your TranscribeAPI balance is too low: top up in the dashboard, then retry.',
+		403: 'The TranscribeAPI account behind this key has not verified its email: verify it, then retry.',
+		404: 'TranscribeAPI has no such job for this account: check the job ID.',
+		409: 'The job is not in a state that allows this yet (for results: it has not finished). Check it with Get Job.',
+		429: 'TranscribeAPI limits transcription requests per minute (10 on the free plan, 300 pay as you go): retry later.',
+		502: 'TranscribeAPI had a temporary transcription failure: try again in a few minutes.',
+	},
+};
+
+/** Hints for documented error codes, which say more than the HTTP status alone. */
+export const CODE_HINTS: Record<string, string> = {
+	audio_too_long: 'Sync transcription takes at most 10 minutes of audio: the node sends longer files as async jobs.',
+	file_too_large: 'Sync uploads take at most 30 MB: the node sends larger files as async jobs.',
+	insufficient_credit: 'Your TranscribeAPI balance is too low: top up in the dashboard, then retry.',
+	invalid_request_options: 'Check Language, Task, VTT Granularity and Exclude.',
+	too_many_files: 'A batch job takes at most 10,000 files: split the items (for example with Loop Over Items).',
+	batch_too_large: 'A batch job takes at most 10 GB in total: split the items into smaller batches.',
+	email_not_verified: 'Verify the email of the TranscribeAPI account that owns this key.',
+	rate_limit_exceeded: 'Wait a minute, or upgrade to pay as you go (300 requests per minute).',
+};
+
+/** The documented `code` of an error body, or of the body kept by a NodeApiError. */
+export function errorCodeOf(bodyOrError: unknown): string | undefined {
+	const body = (bodyOrError as { errorResponse?: unknown })?.errorResponse ?? bodyOrError;
+	const code = body && typeof body === 'object' ? (body as IDataObject).code : undefined;
+	return typeof code === 'string' ? code : undefined;
+}
+
+export const DEFAULT_MODEL = 'whisper-large-v3-turbo';
+/** The documented sync limits: 30 MB (decimal, the stricter reading) and 10 minutes. */
+export const SYNC_MAX_BYTES = 30_000_000;
+export const MAX_BATCH_FILES = 10_000;
+/** The official SDK polls no faster than this. */
+export const MIN_POLL_SECONDS = 10;
+
+export const PATHS = {
+	sync: '/v1/transcribe',
+	/** Big-file jobs use the documented route. */
+	createJob: '/v1/jobs',
+	/** Batch jobs use the JSON form of /v1/transcribe, which answers every file's upload at once (official SDK). */
+	createBatch: '/v1/transcribe',
+	job: (jobId: string) => `/v1/transcribe/${encodeURIComponent(jobId)}`,
+	uploadCompleted: (jobId: string) => `/v1/transcribe/${encodeURIComponent(jobId)}/upload-completed`,
+	resumeUpload: (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}/resume-upload`,
+	wellKnownSigningDocument: '/.well-known/transcribeapi-webhook-keys.json',
+};
+
+export async function getJob(context: ApiContext, jobId: string, itemIndex: number, retryRateLimits = true): Promise<IDataObject> {
+	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
+		method: 'GET',
+		path: PATHS.job(jobId),
+		itemIndex,
+		retryRateLimits,
+	});
+	return asObject(context, response.body, itemIndex);
+}
+
+export async function markUploadCompleted(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<IDataObject> {
+	// Marking twice is harmless (at worst a 409), so a lost answer may be retried.
+	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
+		method: 'POST',
+		path: PATHS.uploadCompleted(jobId),
+		body: {},
+		idempotent: true,
+		itemIndex,
+	});
+	return asObject(context, response.body, itemIndex);
+}
+
+export function asObject(context: ApiContext, body: unknown, itemIndex: number): IDataObject {
+	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
+	throw new NodeOperationError(context.getNode(), 'TranscribeAPI sent an answer that is not a JSON object', {
+		itemIndex,
+		description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
+	});
+}
+
+export function jobIdOf(data: IDataObject): string | null {
+	return readText(data.job_id) ?? readText(data.id);
+}
+
+export function rawStatusOf(data: IDataObject): string | null {
+	return readText(data.status) ?? readText(data.job_status);
+}
+
+/**
+ * Maps TranscribeAPI's raw status to the shared one. Every `failed_*` value, and the SDK's
+ * `insufficient_funds`, is a failure; an unknown word fails clearly rather than waiting forever.
+ */
+export function mapStatus(raw: string | null): TranscriptStatus | undefined {
+	if (raw === null) return undefined;
+	const status = raw.trim().toLowerCase();
+	if (['uploading', 'verifying', 'queued', 'pending', 'created', 'importing'].includes(status)) return 'queued';
+	if (['processing', 'transcribing', 'running', 'in_progress'].includes(status)) return 'processing';
+	if (/^(completed|result_available)(_with_errors)?$/.test(status)) return 'completed';
+	if (status === 'failed' || status.startsWith('failed_') || status === 'insufficient_funds') return 'failed';
+	if (['canceled', 'cancelled', 'expired'].includes(status)) return 'canceled';
+	return undefined;
+}
+
+export function statusOrFail(context: ApiContext, data: IDataObject, itemIndex: number): TranscriptStatus {
+	const raw = rawStatusOf(data);
+	const status = mapStatus(raw);
+	if (status) return status;
+	throw new NodeOperationError(context.getNode(), `TranscribeAPI reported an unknown job status "${raw ?? '(none)'}"`, {
+		itemIndex,
+		description: 'Use Get Job to see the full answer, and report this status to the package maintainers.',
+	});
+}
+
+/** True for the batch statuses that carry per-file failures. */
+export function hasFileErrors(raw: string | null): boolean {
+	return raw !== null && raw.trim().toLowerCase().endsWith('_with_errors');
+}
+
+/** A failed job's message: the status word says what went wrong (e.g. failed_upload_size_mismatch). */
+export function failureMessage(jobId: string, data: IDataObject): string {
+	const raw = rawStatusOf(data) ?? 'failed';
+	const detail = readText(data.error) ?? readText(data.message);
+	return `TranscribeAPI job ${jobId} ended with status "${raw}"${detail ? `: ${detail}` : ''}`;
+}
+
+/**
+ * Reads a transcript body: the sync answer, one file of a job result, or what `exclude` left of
+ * them — a bare string (the text, or VTT) or a bare array (the segments).
+ */
+export function normalizeTranscript(body: unknown, jobId: string | null): NormalizedTranscript {
+	if (typeof body === 'string') {
+		const isVtt = body.trimStart().startsWith('WEBVTT');
+		const segments = isVtt ? segmentsFromVtt(body) : [];
+		return transcript(jobId, {
+			text: isVtt ? joinSegments(segments) : body,
+			segments,
+			subtitles: isVtt ? body : null,
+		});
+	}
+	if (Array.isArray(body)) {
+		const segments = readSegments(body);
+		return transcript(jobId, { text: joinSegments(segments), segments });
+	}
+	const data = (body ?? {}) as IDataObject;
+	const segments = readSegments(data.segments);
+	const vtt = readText(data.vtt);
+	return transcript(readText(data.job_id) ?? jobId, {
+		text: readText(data.text) ?? readText(data.transcript) ?? (segments.length ? joinSegments(segments) : null),
+		segments: segments.length === 0 && vtt ? segmentsFromVtt(vtt) : segments,
+		subtitles: vtt,
+		language: readText(data.detected_language) ?? readText(data.language),
+		durationSeconds:
+			readNumber(data.duration_seconds) ?? readNumber(data.duration) ?? readNumber(data.billed_seconds),
+	});
+}
+
+function transcript(jobId: string | null, fields: Partial<NormalizedTranscript>): NormalizedTranscript {
+	return {
+		provider: 'transcribeapi',
+		jobId,
+		status: 'completed',
+		text: fields.text ?? null,
+		language: fields.language ?? null,
+		durationSeconds: fields.durationSeconds ?? null,
+		segments: fields.segments ?? [],
+		subtitles: fields.subtitles ?? null,
+	};
+}
+
+function readSegments(value: unknown): TranscriptSegment[] {
+	if (!Array.isArray(value)) return [];
+	return (value as IDataObject[])
+		.filter((segment) => segment && typeof segment === 'object')
+		.map((segment) => {
+			const result: TranscriptSegment = {
+				start: readNumber(segment.start_seconds) ?? readNumber(segment.start) ?? 0,
+				end: readNumber(segment.end_seconds) ?? readNumber(segment.end) ?? 0,
+				text: String(segment.text ?? ''),
+			};
+			const speaker = readText(segment.speaker);
+			if (speaker) result.speaker = speaker;
+			return result;
+		});
+}
+
+function joinSegments(segments: TranscriptSegment[]): string | null {
+	if (segments.length === 0) return null;
+	return segments
+		.map((segment) => segment.text.trim())
+		.filter(Boolean)
+		.join(' ');
+}
+
+/** Parses WebVTT cues (MM:SS.mmm or HH:MM:SS.mmm) into segments. */
+export function segmentsFromVtt(vtt: string): TranscriptSegment[] {
+	const segments: TranscriptSegment[] = [];
+	const blocks = vtt.replace(/\\n/g, '\n').replace(/\r/g, '').split(/\n\s*\n/);
+	for (const block of blocks) {
+		const lines = block.split('\n');
+		const timingIndex = lines.findIndex((line) => line.includes('-->'));
+		if (timingIndex < 0) continue;
+		const [from, to] = lines[timingIndex].split('-->').map((part) => vttSeconds(part.trim().split(/\s+/)[0]));
+		const text = lines
+			.slice(timingIndex + 1)
+			.join(' ')
+			.trim();
+		if (from !== undefined && to !== undefined && text) segments.push({ start: from, end: to, text });
+	}
+	return segments;
+}
+
+function vttSeconds(stamp: string): number | undefined {
+	const match = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})$/.exec(stamp);
+	if (!match) return undefined;
+	const [, hours, minutes, seconds, ms] = match;
+	return Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) + Number(ms.padEnd(3, '0')) / 1000;
+}
+
+/** One file's outcome inside a job result. */
+export interface FileResult {
+	referenceId: string | null;
+	error: string | null;
+	body: unknown;
+}
+
+/**
+ * Splits a job result into per-file results. Nothing public fixes the result document's shape,
+ * so this accepts a single transcript, an array of files, or an object holding one under
+ * `files`, `results` or `items`; a file may carry its transcript inline or under `result` /
+ * `transcript`, and fails when it has a failed status or an error.
+ */
+export function splitResult(body: unknown): FileResult[] {
+	const list = Array.isArray(body)
+		? body
+		: ['files', 'results', 'items']
+				.map((key) => (body as IDataObject | undefined)?.[key])
+				.find((value) => Array.isArray(value) && value.some((entry) => entry && typeof entry === 'object'));
+	if (!Array.isArray(list) || (Array.isArray(body) && !isFileList(list))) {
+		return [{ referenceId: null, error: null, body }];
+	}
+	return (list as IDataObject[]).map((file) => {
+		const referenceId = readText(file.reference_id) ?? readText(file.file_id) ?? readText(file.id);
+		const status = readText(file.status) ?? '';
+		const errorValue = file.error as unknown;
+		const errorText =
+			typeof errorValue === 'string'
+				? errorValue
+				: errorValue && typeof errorValue === 'object'
+					? (readText((errorValue as IDataObject).message) ?? readText((errorValue as IDataObject).code))
+					: null;
+		const failed = mapStatus(status) === 'failed' || (errorText !== null && errorText !== '');
+		const inner = file.result ?? file.transcript ?? file.transcription;
+		return {
+			referenceId,
+			error: failed ? (errorText ?? `status "${status}"`) : null,
+			body: inner ?? file,
+		};
+	});
+}
+
+/** A bare array of segments (the `exclude` quirk) is not a list of files. */
+function isFileList(list: unknown[]): boolean {
+	return list.some(
+		(entry) =>
+			entry &&
+			typeof entry === 'object' &&
+			['reference_id', 'file_id', 'result', 'transcript', 'error', 'status'].some((key) => key in (entry as IDataObject)),
+	);
+}
+
+/** Downloads a signed result URL. It carries its own signature, so no API key is sent with it. */
+export async function downloadResult(
+	context: IExecuteFunctions | IWebhookFunctions,
+	resultUrl: string,
+	itemIndex: number,
+): Promise<unknown> {
+	try {
+		const response = (await context.helpers.httpRequest({
+			method: 'GET',
+			url: resultUrl,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+		if (response.statusCode >= 300) {
+			throw new Error(`HTTP ${response.statusCode}${response.statusCode === 403 ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`);
+		}
+		return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `Could not download the TranscribeAPI result: ${(error as Error).message}`, {
+			itemIndex,
+			description: 'Run Get Job to get a fresh result URL, then Get Result again.',
+		});
+	}
+}
+
+function parseMaybeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}

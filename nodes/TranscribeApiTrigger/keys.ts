@@ -1,0 +1,88 @@
+import type { KeyObject } from 'crypto';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { getBaseUrl } from '../shared/transport';
+import { parseEd25519PublicKey } from '../shared/webhook';
+import { PATHS, TRANSCRIBE_API } from '../TranscribeApi/api';
+
+/**
+ * TranscribeAPI's webhook signing keys, from GET /.well-known/transcribeapi-webhook-keys.json.
+ * Nothing public fixes that document's shape, so it may be a JWK set (`{ keys: [{ kid, x, … }] }`),
+ * a list, or a map from key id to key; a key may be a JWK, a PEM string, or raw bytes in base64.
+ */
+export function parseKeyDocument(document: unknown): Map<string, unknown> {
+	const keys = new Map<string, unknown>();
+	const add = (id: unknown, material: unknown) => {
+		if (typeof id === 'string' && id && material !== undefined && material !== null) keys.set(id, material);
+	};
+	const fromEntry = (entry: IDataObject, fallbackId?: string) => {
+		const id = entry.kid ?? entry.key_id ?? entry.keyId ?? entry.id ?? fallbackId;
+		if (typeof entry.x === 'string') add(id, entry);
+		else add(id, entry.public_key ?? entry.publicKey ?? entry.key ?? entry.pem ?? entry.public_key_pem);
+	};
+	const walk = (value: unknown) => {
+		if (Array.isArray(value)) {
+			for (const entry of value) if (entry && typeof entry === 'object') fromEntry(entry as IDataObject);
+			return;
+		}
+		if (!value || typeof value !== 'object') return;
+		const record = value as IDataObject;
+		if (record.keys !== undefined) return walk(record.keys);
+		if (typeof record.kid === 'string' || typeof record.key_id === 'string') return fromEntry(record);
+		for (const [id, material] of Object.entries(record)) {
+			if (material && typeof material === 'object' && !Array.isArray(material)) fromEntry(material as IDataObject, id);
+			else add(id, material);
+		}
+	};
+	walk(document);
+	return keys;
+}
+
+interface KeyCache {
+	keys: Record<string, unknown>;
+	refreshes: number[];
+}
+
+/** Unknown key ids may trigger a refresh, but forged ones must not turn into a flood of fetches. */
+const MAX_REFRESHES_PER_MINUTE = 10;
+
+/**
+ * Finds the public key for a key id: from the copy kept in the workflow's static data, or, for an
+ * id not seen before (a rotated key), from a fresh copy of the key document.
+ */
+export async function findSigningKey(context: IWebhookFunctions, keyId: string): Promise<KeyObject | undefined> {
+	const staticData = context.getWorkflowStaticData('node');
+	const cache = (staticData.signingKeys ?? { keys: {}, refreshes: [] }) as unknown as KeyCache;
+	if (cache.keys[keyId] === undefined) {
+		const now = Date.now();
+		cache.refreshes = cache.refreshes.filter((at) => now - at < 60_000);
+		if (cache.refreshes.length >= MAX_REFRESHES_PER_MINUTE) return undefined;
+		cache.refreshes.push(now);
+		const fetched = await fetchKeyDocument(context);
+		if (fetched) cache.keys = Object.fromEntries(parseKeyDocument(fetched));
+		staticData.signingKeys = cache as unknown as IDataObject;
+	}
+	const material = cache.keys[keyId];
+	return material === undefined ? undefined : parseEd25519PublicKey(material);
+}
+
+async function fetchKeyDocument(context: IWebhookFunctions): Promise<unknown> {
+	const baseUrl = await getBaseUrl(context, TRANSCRIBE_API.credentialType);
+	try {
+		const text = (await context.helpers.httpRequest({
+			method: 'GET',
+			url: `${baseUrl}${PATHS.wellKnownSigningDocument}`,
+			json: false,
+			encoding: 'text',
+		})) as string;
+		try {
+			return JSON.parse(text);
+		} catch {
+			// A bare PEM or base64 key: the current key id is documented as "v1".
+			return { v1: text.trim() };
+		}
+	} catch (error) {
+		context.logger.warn(`Could not fetch TranscribeAPI's webhook keys: ${(error as Error).message}`);
+		return undefined;
+	}
+}

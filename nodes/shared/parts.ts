@@ -1,0 +1,271 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { backoffMs, canceledError, cancelSignal, pause } from './transport';
+import type { UploadSource } from './upload';
+
+/**
+ * Uploads to pre-signed URLs, the S3 way: one PUT of the whole file, or a multipart upload whose
+ * parts are PUT in parallel. Pre-signed URLs carry their own signature, so no API key is sent.
+ */
+
+export interface PartUrl {
+	partNumber: number;
+	url: string;
+}
+
+export interface MultipartPlan {
+	partSize: number;
+	parts: PartUrl[];
+}
+
+export interface PartUploadOptions {
+	itemIndex: number;
+	/** Parts in flight at once (lowered so that buffered parts stay within the memory budget). */
+	concurrency?: number;
+	/** Bytes of part data held in memory at most. */
+	memoryBudgetBytes?: number;
+	/** PUT attempts per part before asking for fresh URLs. */
+	attemptsPerPart?: number;
+	/** Asks the provider for fresh part URLs (expired or failing ones); the parts done are kept. */
+	refreshUrls?: () => Promise<PartUrl[]>;
+	/** How many times fresh URLs may be asked for. */
+	maxRefreshes?: number;
+	/** What to call the upload in messages, e.g. "TranscribeAPI upload". */
+	label: string;
+}
+
+export interface UploadedPart {
+	partNumber: number;
+	etag: string;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_MEMORY_BUDGET = 48 * 1024 * 1024;
+const DEFAULT_ATTEMPTS = 4;
+
+interface PutResult {
+	statusCode: number;
+	headers: IDataObject;
+	error?: Error;
+}
+
+async function put(
+	context: IExecuteFunctions,
+	url: string,
+	body: Buffer | AsyncIterable<Uint8Array>,
+	headers: IDataObject,
+): Promise<PutResult> {
+	try {
+		const response = (await context.helpers.httpRequest({
+			method: 'PUT',
+			url,
+			body: body as Buffer,
+			headers,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// The redirect transport would keep a copy of every byte sent.
+			disableFollowRedirect: true,
+		})) as { statusCode: number; headers: IDataObject };
+		return { statusCode: response.statusCode, headers: response.headers ?? {} };
+	} catch (error) {
+		return { statusCode: 0, headers: {}, error: error as Error };
+	}
+}
+
+function describeFailure(result: PutResult): string {
+	return result.error ? result.error.message : `HTTP ${result.statusCode}`;
+}
+
+/** Whether another attempt can help: network trouble, throttling, server errors. */
+function worthRetrying(result: PutResult): boolean {
+	return result.statusCode === 0 || result.statusCode === 429 || result.statusCode >= 500;
+}
+
+/** One PUT of the whole file, streamed from its source; retried from the start when it fails. */
+export async function putWholeFile(
+	context: IExecuteFunctions,
+	source: UploadSource,
+	url: string,
+	headers: IDataObject,
+	options: Pick<PartUploadOptions, 'itemIndex' | 'attemptsPerPart' | 'label'>,
+): Promise<void> {
+	const signal = cancelSignal(context);
+	const attempts = options.attemptsPerPart ?? DEFAULT_ATTEMPTS + 1;
+	let last: PutResult | undefined;
+	for (let attempt = 1; attempt <= attempts; attempt++) {
+		const body = await source.open();
+		const sizeHeader = source.size !== undefined ? { 'Content-Length': source.size } : {};
+		last = await put(context, url, body, { 'Content-Type': source.mimeType, ...sizeHeader, ...headers });
+		if (signal?.aborted) throw canceledError(context);
+		if (last.statusCode >= 200 && last.statusCode < 300) return;
+		if (!worthRetrying(last)) break;
+		if (attempt < attempts) await pause(backoffMs(attempt), signal);
+	}
+	throw new NodeOperationError(context.getNode(), `${options.label} failed: ${describeFailure(last!)}`, {
+		itemIndex: options.itemIndex,
+		description:
+			last!.statusCode === 403
+				? 'The upload URL was refused (it may have expired: they are valid for one hour). Run the node again.'
+				: 'The file could not be sent to the upload URL. Check the connection, then run the node again.',
+	});
+}
+
+/**
+ * Reads the file once, in order, cutting it into parts of `partSize` bytes, and PUTs the parts in
+ * parallel. Each part is retried; when a part keeps failing, fresh URLs are requested and only the
+ * parts not yet done are sent again. Returns each part's ETag, in part order.
+ */
+export async function uploadParts(
+	context: IExecuteFunctions,
+	source: UploadSource,
+	plan: MultipartPlan,
+	options: PartUploadOptions,
+): Promise<UploadedPart[]> {
+	const signal = cancelSignal(context);
+	const { partSize } = plan;
+	const urls = new Map(plan.parts.map((part) => [part.partNumber, part.url]));
+	const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+	const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, Math.floor(budget / partSize)));
+	const attemptsPerPart = options.attemptsPerPart ?? DEFAULT_ATTEMPTS;
+	const maxRefreshes = options.maxRefreshes ?? 2;
+	const done: UploadedPart[] = [];
+	let refreshes = 0;
+	let refreshing: Promise<void> | undefined;
+	let failure: Error | undefined;
+
+	const fail = (message: string, description: string) =>
+		new NodeOperationError(context.getNode(), `${options.label} failed: ${message}`, {
+			itemIndex: options.itemIndex,
+			description,
+		});
+
+	const refreshUrls = async () => {
+		if (!options.refreshUrls || refreshes >= maxRefreshes) return false;
+		// Parts that fail together share one refresh.
+		refreshing ??= (async () => {
+			refreshes++;
+			for (const part of await options.refreshUrls!()) urls.set(part.partNumber, part.url);
+		})().finally(() => (refreshing = undefined));
+		await refreshing;
+		return true;
+	};
+
+	const sendPart = async (partNumber: number, bytes: Buffer) => {
+		for (;;) {
+			let last: PutResult | undefined;
+			for (let attempt = 1; attempt <= attemptsPerPart; attempt++) {
+				const url = urls.get(partNumber);
+				if (!url) throw fail(`no upload URL for part ${partNumber}`, 'The provider sent an incomplete upload plan. Run the node again.');
+				last = await put(context, url, bytes, { 'Content-Length': bytes.length });
+				if (signal?.aborted) throw canceledError(context);
+				if (last.statusCode >= 200 && last.statusCode < 300) {
+					const etag = last.headers.etag ?? last.headers.ETag;
+					if (typeof etag !== 'string' || etag === '') {
+						throw fail(`part ${partNumber} was stored without an ETag`, 'The upload service did not confirm the part. Run the node again.');
+					}
+					done.push({ partNumber, etag });
+					return;
+				}
+				// A refused URL (expired, or signed for something else) will not work on a second try.
+				if (!worthRetrying(last)) break;
+				if (attempt < attemptsPerPart) await pause(backoffMs(attempt), signal);
+			}
+			if (!(await refreshUrls())) {
+				throw fail(
+					`part ${partNumber} could not be uploaded (${describeFailure(last!)})`,
+					'The parts already sent are kept by the provider until the upload expires. Check the connection, then run the node again.',
+				);
+			}
+		}
+	};
+
+	// Reads the source once, filling one part buffer at a time; at most `concurrency` parts in flight.
+	const inFlight = new Set<Promise<void>>();
+	let partNumber = 1;
+	let buffer = Buffer.allocUnsafe(partSize);
+	let filled = 0;
+	const launch = async (bytes: Buffer) => {
+		while (inFlight.size >= concurrency) await Promise.race(inFlight);
+		if (failure) return;
+		const task: Promise<void> = sendPart(partNumber++, bytes)
+			.catch((error: Error) => {
+				failure ??= error;
+			})
+			.finally(() => inFlight.delete(task));
+		inFlight.add(task);
+	};
+
+	for await (const chunk of await source.open()) {
+		let offset = 0;
+		while (offset < chunk.length) {
+			const take = Math.min(partSize - filled, chunk.length - offset);
+			buffer.set(chunk.subarray(offset, offset + take), filled);
+			filled += take;
+			offset += take;
+			if (filled === partSize) {
+				await launch(buffer);
+				buffer = Buffer.allocUnsafe(partSize);
+				filled = 0;
+			}
+		}
+		if (failure) break;
+	}
+	if (filled > 0 && !failure) await launch(buffer.subarray(0, filled));
+	await Promise.all(inFlight);
+	if (failure) throw failure;
+
+	if (done.length !== plan.parts.length) {
+		throw fail(
+			`the file has ${done.length} parts of ${partSize} bytes, but the provider expected ${plan.parts.length}`,
+			'The file size changed, or the provider planned the upload for another size. Run the node again.',
+		);
+	}
+	return done.sort((a, b) => a.partNumber - b.partNumber);
+}
+
+/** The S3 CompleteMultipartUpload document listing each part's number and ETag. */
+export function completeMultipartXml(parts: UploadedPart[]): string {
+	const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+	const body = parts
+		.map((part) => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escape(part.etag)}</ETag></Part>`)
+		.join('');
+	return `<CompleteMultipartUpload>${body}</CompleteMultipartUpload>`;
+}
+
+/** POSTs the completion document to the pre-signed completion URL. */
+export async function completeMultipart(
+	context: IExecuteFunctions,
+	url: string,
+	parts: UploadedPart[],
+	options: Pick<PartUploadOptions, 'itemIndex' | 'label'>,
+): Promise<void> {
+	const signal = cancelSignal(context);
+	const xml = completeMultipartXml(parts);
+	let last: PutResult | undefined;
+	for (let attempt = 1; attempt <= DEFAULT_ATTEMPTS; attempt++) {
+		try {
+			const response = (await context.helpers.httpRequest({
+				method: 'POST',
+				url,
+				body: xml,
+				headers: { 'Content-Type': 'application/xml' },
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as { statusCode: number; headers: IDataObject; body: unknown };
+			// S3 can answer 200 with an <Error> document.
+			const failedInside = typeof response.body === 'string' && response.body.includes('<Error>');
+			if (response.statusCode < 300 && !failedInside) return;
+			last = { statusCode: failedInside ? 500 : response.statusCode, headers: response.headers };
+			if (!worthRetrying(last)) break;
+		} catch (error) {
+			last = { statusCode: 0, headers: {}, error: error as Error };
+		}
+		if (signal?.aborted) throw canceledError(context);
+		if (attempt < DEFAULT_ATTEMPTS) await pause(backoffMs(attempt), signal);
+	}
+	throw new NodeOperationError(context.getNode(), `${options.label} could not be completed: ${describeFailure(last!)}`, {
+		itemIndex: options.itemIndex,
+		description: 'All parts were sent but the upload service did not accept the completion. Run the node again.',
+	});
+}
