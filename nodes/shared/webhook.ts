@@ -77,7 +77,8 @@ export function parseEd25519PublicKey(key: unknown): KeyObject | undefined {
 /** Verifies an Ed25519 signature (base64, base64url or hex; an optional `v1=`-style prefix is ignored). */
 export function verifyEd25519(message: Buffer, signature: string | undefined, key: KeyObject): boolean {
 	if (!signature) return false;
-	const bytes = decodeBytes(signature.trim().replace(/^[a-z0-9]+=/i, ''));
+	// A "v1=" style prefix ends in an "=" that is followed by more text; base64 padding never is.
+	const bytes = decodeBytes(signature.trim().replace(/^[a-z][a-z0-9]{0,9}=(?=[^=])/i, ''));
 	if (bytes?.length !== 64) return false;
 	try {
 		return verify(null, message, key, bytes);

@@ -30,6 +30,32 @@ async function startFileServer(files) {
 	};
 }
 
+/** Receives webhook calls on 127.0.0.1, keeping each one's headers and exact raw body; answers 200. */
+async function startCaptureServer() {
+	const calls = [];
+	const waiters = [];
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			calls.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+			res.end('ok');
+			for (const waiter of waiters.splice(0)) waiter();
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		calls,
+		/** Resolves once `count` calls have arrived. */
+		async received(count) {
+			while (calls.length < count) await new Promise((resolve) => waiters.push(resolve));
+			return calls.slice(0, count);
+		},
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
 /** A port on which nothing listens (bound, then released). */
 async function closedPort() {
 	const server = http.createServer();
@@ -52,4 +78,4 @@ function sha256(buffer) {
 	return crypto.createHash('sha256').update(buffer).digest('hex');
 }
 
-module.exports = { startFileServer, closedPort, until, sha256 };
+module.exports = { startFileServer, startCaptureServer, closedPort, until, sha256 };

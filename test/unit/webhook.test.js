@@ -56,6 +56,18 @@ describe('Ed25519', () => {
 		expect(verifyEd25519(message, signature.toString('hex'), key)).toBe(true);
 	});
 
+	test('a prefixed signature verifies, and a base64 signature without + or / is not mistaken for a prefix', () => {
+		const key = parseEd25519PublicKey(jwk);
+		expect(verifyEd25519(message, `v1=${signature.toString('base64')}`, key)).toBe(true);
+		let plain;
+		for (let i = 0; !plain; i++) {
+			const candidate = Buffer.from(`1800000000.{"n":${i}}`);
+			const encoded = crypto.sign(null, candidate, privateKey).toString('base64');
+			if (/^[A-Za-z0-9]+=*$/.test(encoded)) plain = { candidate, encoded };
+		}
+		expect(verifyEd25519(plain.candidate, plain.encoded, key)).toBe(true);
+	});
+
 	test('a changed byte, another key, or a malformed signature fails', () => {
 		const key = parseEd25519PublicKey(jwk);
 		const other = parseEd25519PublicKey(crypto.generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }));
