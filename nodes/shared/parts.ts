@@ -180,38 +180,48 @@ export async function uploadParts(
 		}
 	};
 
-	// Reads the source once, filling one part buffer at a time; at most `concurrency` parts in flight.
+	// Reads the source once into part buffers: one being filled and at most `concurrency` in flight.
+	// Buffers are reused, so memory stays at (concurrency + 1) parts however large the file is.
 	const inFlight = new Set<Promise<void>>();
+	const pool: Buffer[] = [];
+	let allocated = 0;
+	const acquire = async (): Promise<Buffer> => {
+		while (pool.length === 0 && allocated > concurrency) await Promise.race(inFlight);
+		if (pool.length > 0) return pool.pop()!;
+		allocated++;
+		return Buffer.allocUnsafeSlow(partSize);
+	};
 	let partNumber = 1;
-	let buffer = Buffer.allocUnsafe(partSize);
-	let filled = 0;
-	const launch = async (bytes: Buffer) => {
-		while (inFlight.size >= concurrency) await Promise.race(inFlight);
-		if (failure) return;
-		const task: Promise<void> = sendPart(partNumber++, bytes)
+	const launch = (buffer: Buffer, length: number) => {
+		const task: Promise<void> = sendPart(partNumber++, buffer.subarray(0, length))
 			.catch((error: Error) => {
 				failure ??= error;
 			})
-			.finally(() => inFlight.delete(task));
+			.finally(() => {
+				pool.push(buffer);
+				inFlight.delete(task);
+			});
 		inFlight.add(task);
 	};
 
+	let buffer = await acquire();
+	let filled = 0;
 	for await (const chunk of await source.open()) {
 		let offset = 0;
-		while (offset < chunk.length) {
+		while (offset < chunk.length && !failure) {
 			const take = Math.min(partSize - filled, chunk.length - offset);
 			buffer.set(chunk.subarray(offset, offset + take), filled);
 			filled += take;
 			offset += take;
 			if (filled === partSize) {
-				await launch(buffer);
-				buffer = Buffer.allocUnsafe(partSize);
+				launch(buffer, filled);
+				buffer = await acquire();
 				filled = 0;
 			}
 		}
 		if (failure) break;
 	}
-	if (filled > 0 && !failure) await launch(buffer.subarray(0, filled));
+	if (filled > 0 && !failure) launch(buffer, filled);
 	await Promise.all(inFlight);
 	if (failure) throw failure;
 

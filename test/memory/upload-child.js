@@ -1,6 +1,6 @@
-// Uploads a large stored binary through the Hispeech node inside n8n's engine and reports how much
-// this process's memory grew. Run in its own process so nothing else skews the figure.
-// Usage: node upload-child.js <sizeMiB>   → prints one JSON line.
+// Uploads a large stored binary through a node inside n8n's engine and reports how much this
+// process's memory grew. Run in its own process so nothing else skews the figure.
+// Usage: node upload-child.js <provider> <sizeMiB>   → prints one JSON line.
 const { fork } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -24,8 +24,31 @@ async function writeAudioFile(file, sizeMiB) {
 	return hash.digest('hex');
 }
 
-function startEmulatorProcess() {
-	const child = fork(path.join(__dirname, '../emulators/hispeech.js'), ['--port', '0', '--api-key', 'test-key'], {
+/** How each provider's upload is run and how its emulator reports what it received. */
+const PROVIDERS = {
+	hispeech: {
+		emulator: 'hispeech.js',
+		credentialType: 'hispeechApi',
+		node: { name: 'Upload', type: 'hispeech', parameters: { resource: 'transcription', operation: 'transcribe', waitMode: 'sync' } },
+		received: (uploads) => {
+			const upload = uploads.find((entry) => entry.filename === 'large-audio.wav');
+			return upload && { bytes: upload.bytes, sha256: upload.sha256, type: 'multipart/form-data' };
+		},
+	},
+	// Above 30 MB the node creates a big-file job; the emulator asks for a multipart upload (5 MiB parts).
+	transcribeapi: {
+		emulator: 'transcribeapi.js',
+		credentialType: 'transcribeApiApi',
+		node: { name: 'Upload', type: 'transcribeApi', parameters: { resource: 'transcription', operation: 'transcribe', waitMode: 'none' } },
+		received: (uploads) => {
+			const upload = uploads.find((entry) => entry.type === 'multipart');
+			return upload && { bytes: upload.size, sha256: upload.sha256, type: `multipart upload in ${upload.partCount} parts` };
+		},
+	},
+};
+
+function startEmulatorProcess(script) {
+	const child = fork(path.join(__dirname, '../emulators', script), ['--port', '0', '--api-key', 'test-key'], {
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 	});
 	const ready = new Promise((resolve, reject) => {
@@ -41,13 +64,14 @@ function startEmulatorProcess() {
 }
 
 async function main() {
-	const sizeMiB = Number(process.argv[2] ?? 512);
-	const emulator = startEmulatorProcess();
+	const provider = PROVIDERS[process.argv[2] ?? 'hispeech'];
+	const sizeMiB = Number(process.argv[3] ?? 512);
+	const emulator = startEmulatorProcess(provider.emulator);
 	const file = path.join(userFolder, 'large-audio.wav');
 	try {
 		const [url, expectedSha256] = await Promise.all([emulator.ready, writeAudioFile(file, sizeMiB)]);
-		const credentials = { hispeechApi: { apiKey: 'test-key', baseUrl: url } };
-		const node = { name: 'Hispeech', type: 'hispeech', parameters: { resource: 'transcription', operation: 'transcribe', waitMode: 'sync' } };
+		const credentials = { [provider.credentialType]: { apiKey: 'test-key', baseUrl: url } };
+		const { node } = provider;
 
 		// Warm up: load n8n, the package and the HTTP stack with a tiny file first.
 		await setup();
@@ -70,13 +94,13 @@ async function main() {
 
 		const maxRssAfter = process.resourceUsage().maxRSS * 1024;
 		const peak = Math.max(sampledPeak, maxRssAfter > maxRssBefore ? maxRssAfter : 0);
-		const uploads = await emulator.uploads();
-		const upload = uploads.find((entry) => entry.filename === 'large-audio.wav');
+		const upload = provider.received(await emulator.uploads());
 		console.log(
 			JSON.stringify({
 				status: result.status,
 				error: result.error?.message,
-				text: result.output('Hispeech')[0]?.json.text,
+				output: result.output('Upload')[0]?.json,
+				uploadType: upload?.type,
 				sizeBytes: sizeMiB * MiB,
 				receivedBytes: upload?.bytes,
 				hashMatches: upload?.sha256 === expectedSha256,
