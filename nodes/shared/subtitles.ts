@@ -49,3 +49,35 @@ export async function subtitleBinary(
 		mimeType,
 	);
 }
+
+/** Reads "HH:MM:SS,mmm", "HH:MM:SS.mmm" or "MM:SS.mmm" as seconds. */
+function parseTimestamp(value: string): number {
+	const parts = value.trim().replace(',', '.').split(':').map(Number);
+	return parts.reduce((total, part) => total * 60 + part, 0);
+}
+
+/**
+ * Reads SRT or VTT subtitles back into timed segments (cue text, VTT voice tags as speakers), for
+ * providers that answer with a subtitles file. Cues without a valid timing line are skipped.
+ */
+export function parseSubtitles(content: string): TranscriptSegment[] {
+	const segments: TranscriptSegment[] = [];
+	for (const block of content.replace(/\r\n?/g, '\n').split(/\n{2,}/)) {
+		const lines = block.split('\n').filter((line) => line.trim() !== '');
+		const timingIndex = lines.findIndex((line) => line.includes('-->'));
+		if (timingIndex < 0) continue;
+		const [from, to] = lines[timingIndex].split('-->');
+		const start = parseTimestamp(from);
+		const end = parseTimestamp(to.trim().split(/\s+/)[0]);
+		if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+		let text = lines.slice(timingIndex + 1).join('\n').trim();
+		const voice = /^<v(?:\.[^\s>]*)?\s+([^>]+)>/.exec(text);
+		const segment: TranscriptSegment = { start, end, text };
+		if (voice) {
+			text = text.slice(voice[0].length).replace(/<\/v>/g, '').trim();
+			Object.assign(segment, { text, speaker: voice[1].trim() });
+		}
+		segments.push(segment);
+	}
+	return segments;
+}

@@ -41,6 +41,13 @@ export interface ApiRequest {
 	retryRateLimits?: boolean;
 	/** Item the request belongs to, for error messages. */
 	itemIndex?: number;
+	/** Credential field holding the base URL, for providers with several (default "baseUrl"). */
+	baseUrlField?: string;
+	/**
+	 * Answer a file: a successful body comes back as a stream (for n8n's binary storage, never held
+	 * in memory); an error body is still read as JSON or text for the message.
+	 */
+	streamResponse?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -73,9 +80,9 @@ const NETWORK_REASONS: Record<string, string> = {
 	ECONNABORTED: 'timed out',
 };
 
-export async function getBaseUrl(context: ApiContext, credentialType: string): Promise<string> {
+export async function getBaseUrl(context: ApiContext, credentialType: string, field = 'baseUrl'): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
-	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	return String(credentials[field] ?? '').replace(/\/+$/, '');
 }
 
 /**
@@ -87,7 +94,7 @@ export async function apiRequest<T = unknown>(
 	provider: ProviderProfile,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
-	const baseUrl = await getBaseUrl(context, provider.credentialType);
+	const baseUrl = await getBaseUrl(context, provider.credentialType, request.baseUrlField);
 	const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(request.method);
 	const signal = cancelSignal(context);
 
@@ -151,6 +158,7 @@ async function send<T>(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
+	if (request.streamResponse) options.encoding = 'stream';
 	// The redirect-following transport keeps a copy of every body byte it sends (to replay it after a
 	// redirect): for a streamed upload that would be the whole file in memory.
 	if (isStreamingForm(body)) options.disableFollowRedirect = true;
@@ -161,7 +169,26 @@ async function send<T>(
 		provider.credentialType,
 		options,
 	)) as { statusCode: number; headers: Record<string, string>; body: T };
-	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+	const streamedError = request.streamResponse && raw.statusCode >= 300;
+	const responseBody = streamedError ? ((await readErrorStream(raw.body)) as T) : raw.body;
+	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: responseBody };
+}
+
+/** An error answered to a file request: read it (up to 64 KiB) as JSON, or else as text. */
+async function readErrorStream(body: unknown): Promise<unknown> {
+	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return body;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as AsyncIterable<Uint8Array>) {
+		if (size < 65_536) chunks.push(Buffer.from(chunk));
+		size += chunk.length;
+	}
+	const text = Buffer.concat(chunks).toString('utf8');
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
 }
 
 function isStreamingForm(body: unknown): boolean {

@@ -881,4 +881,4 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { startHispeechEmulator, parseMultipartStream, MultipartParser, getBoundary };
+module.exports = { startHispeechEmulator, parseMultipartStream, MultipartParser, getBoundary, readBody, mulberry32 };

@@ -200,7 +200,7 @@ function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
 		nodes.forEach((node, index) => {
 			const name = node.name ?? `Node ${index + 1}`;
 			const type = node.type.includes('.') ? node.type : `${loader.packageName}.${node.type}`;
-			const credentialName = Object.keys(credentials)[0];
+			const testCredentials = Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: '1', name: 'Test' }]));
 			workflowNodes.push({
 				id: `node-${index}`,
 				name,
@@ -208,7 +208,7 @@ function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
 				typeVersion: node.typeVersion ?? 1,
 				position: [200 * (index + 1), 0],
 				parameters: node.parameters ?? {},
-				credentials: node.credentials ?? (credentialName ? { [credentialName]: { id: '1', name: 'Test' } } : undefined),
+				credentials: node.credentials ?? (Object.keys(testCredentials).length > 0 ? testCredentials : undefined),
 				onError: node.onError,
 			});
 			connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
@@ -361,8 +361,30 @@ async function testCredential(credentialTypeName, credentialData) {
 	return { status: 'OK', message: 'Connection successful!' };
 }
 
+/**
+ * The nodes of an importable workflow JSON (such as examples/*.json) that belong to this package,
+ * in the order the connections chain them, ready for `runWorkflow({ nodes })`. The leading nodes of
+ * other packages (a manual trigger, a file reader) are what the test input stands in for.
+ */
+function nodesFromWorkflow(workflow) {
+	const packageName = require(path.join(PACKAGE_ROOT, 'package.json')).name;
+	const byName = new Map(workflow.nodes.map((node) => [node.name, node]));
+	const targets = new Set(Object.values(workflow.connections).flatMap((c) => c.main.flat().map((link) => link.node)));
+	const chain = [];
+	for (let node = workflow.nodes.find((n) => !targets.has(n.name)); node; ) {
+		chain.push(node);
+		node = byName.get(workflow.connections[node.name]?.main?.[0]?.[0]?.node);
+	}
+	const first = chain.findIndex((node) => node.type.startsWith(`${packageName}.`));
+	const own = chain.slice(first);
+	if (first < 0 || own.some((node) => !node.type.startsWith(`${packageName}.`))) {
+		throw new Error('The workflow must end in a chain of this package\'s nodes');
+	}
+	return own.map(({ name, type, typeVersion, parameters, credentials }) => ({ name, type, typeVersion, parameters, credentials }));
+}
+
 function cleanup() {
 	fs.rmSync(userFolder, { recursive: true, force: true });
 }
 
-module.exports = { runWorkflow, readBinary, testCredential, setup, cleanup, userFolder, credentialsHelperFor };
+module.exports = { runWorkflow, readBinary, testCredential, nodesFromWorkflow, setup, cleanup, userFolder, credentialsHelperFor };

@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { audioInputFields, readAudioSource } from '../../../shared/descriptions';
+import { runForEachItem } from '../../../shared/items';
+import { multipartBody } from '../../../shared/upload';
+import { PATHS, sttAiRequest } from '../../api';
+import { baseName, binaryOutputField, storeFile } from '../fields';
+
+const show = { resource: ['audio'], operation: ['enhance'] };
+
+export const description: INodeProperties[] = [
+	...audioInputFields(show),
+	binaryOutputField(show, 'enhanced WAV file'),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const source = await readAudioSource(this, itemIndex);
+		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
+			method: 'POST',
+			path: PATHS.enhance,
+			body: async () => await multipartBody({}, 'file', source),
+			idempotent: false,
+			itemIndex,
+			streamResponse: true,
+		});
+		const fileName = `${baseName(source.fileName)}-enhanced.wav`;
+		const binary = await storeFile(this, response.body, fileName, 'wav');
+		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
+		return [
+			{
+				json: { fileName, mimeType: binary.mimeType, fileSize: binary.fileSize ?? null, sourceFileName: source.fileName },
+				binary: { [property]: binary },
+			},
+		];
+	});
+}

@@ -1,0 +1,104 @@
+import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { FILE_MIME_TYPES } from '../api';
+
+type Show = Record<string, string[]>;
+
+/**
+ * The text to work on. It defaults to the "text" of the incoming item, which is where every
+ * transcription node of this package puts the transcript: they chain in without an expression.
+ */
+export function textField(show: Show, description: string): INodeProperties {
+	return {
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '={{ $json.text }}',
+		required: true,
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function readInputText(context: IExecuteFunctions, itemIndex: number, name = 'text', label = 'Text'): string {
+	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+	if (text.trim() === '') {
+		throw new NodeOperationError(context.getNode(), `The "${label}" field is empty`, {
+			itemIndex,
+			description: `"${label}" defaults to {{ $json.text }}, the transcript of a transcription node. Map the field that holds your text, or type it.`,
+		});
+	}
+	return text;
+}
+
+/** A language code such as "es", "pt-BR" or "yue": checked before anything is sent. */
+export function readLanguageCode(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	optional = false,
+): string | undefined {
+	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (value === '' && optional) return undefined;
+	if (!/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(value)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			value === '' ? `The "${label}" is empty` : `"${value}" is not a language code (${label})`,
+			{ itemIndex, description: 'Use an ISO 639 code such as "en", "es", "fr" or "zh".' },
+		);
+	}
+	return value;
+}
+
+export function simplifyField(show: Show, simplified: string): INodeProperties {
+	return {
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{ name: 'Simplified', value: 'simplified', description: simplified },
+			{ name: 'Raw', value: 'raw', description: "STT.ai's own JSON, unchanged" },
+		],
+		default: 'simplified',
+		displayOptions: { show },
+	};
+}
+
+export function isRaw(context: IExecuteFunctions, itemIndex: number): boolean {
+	return context.getNodeParameter('output', itemIndex, 'simplified') === 'raw';
+}
+
+export function binaryOutputField(show: Show, what: string, name = 'binaryOutputProperty'): INodeProperties {
+	return {
+		displayName: 'Put Output File in Field',
+		name,
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: `The name of the output binary field for the ${what}`,
+		displayOptions: { show },
+	};
+}
+
+/** Stores a file STT.ai answered with in n8n's binary storage (streams are written as they come). */
+export async function storeFile(
+	context: IExecuteFunctions,
+	content: Buffer | AsyncIterable<Uint8Array>,
+	fileName: string,
+	format: string,
+): Promise<IBinaryData> {
+	const mimeType = FILE_MIME_TYPES[format] ?? 'application/octet-stream';
+	type BinaryContent = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+	return await context.helpers.prepareBinaryData(content as BinaryContent, fileName, mimeType);
+}
+
+/** "meeting.mp3" → "meeting": output files are named after their input. */
+export function baseName(fileName: string): string {
+	const name = fileName.replace(/^.*[\\/]/, '');
+	const dot = name.lastIndexOf('.');
+	return (dot > 0 ? name.slice(0, dot) : name) || 'audio';
+}

@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runForEachItem } from '../../../shared/items';
+import { readText } from '../../../shared/transcript';
+import { PATHS, postText } from '../../api';
+import { isRaw, readInputText, readLanguageCode, simplifyField, textField } from '../fields';
+import type { BatchEntry } from './batch';
+import { runBatched } from './batch';
+
+const show = { resource: ['text'], operation: ['translate'] };
+
+export const description: INodeProperties[] = [
+	textField(show, 'The text to translate. Defaults to the transcript from the previous node.'),
+	{
+		displayName: 'Target Language',
+		name: 'target',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'es',
+		description: 'Language code to translate into, such as "es", "fr" or "zh" (450+ languages)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Source Language',
+		name: 'source',
+		type: 'string',
+		default: '',
+		placeholder: 'en',
+		description: 'Language code of the text. Empty: STT.ai assumes English ("en").',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Send All Items in One Request',
+		name: 'batch',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to translate the texts of all items in one batch request (items with the same languages are sent together). Each item still gets its own translation.',
+		displayOptions: { show },
+	},
+	simplifyField(show, 'The translation and its languages: { translatedText, sourceLanguage, targetLanguage }'),
+];
+
+interface Languages {
+	target: string;
+	source: string | undefined;
+}
+
+function readLanguages(context: IExecuteFunctions, itemIndex: number): Languages {
+	return {
+		target: readLanguageCode(context, itemIndex, 'target', 'Target Language')!,
+		source: readLanguageCode(context, itemIndex, 'source', 'Source Language', true),
+	};
+}
+
+function toItem(context: IExecuteFunctions, itemIndex: number, data: IDataObject, languages: Languages): INodeExecutionData {
+	if (isRaw(context, itemIndex)) return { json: data };
+	return {
+		json: {
+			translatedText: readText(data.translated_text) ?? readText(data.translation) ?? readText(data.text),
+			sourceLanguage: readText(data.source_language) ?? languages.source ?? null,
+			targetLanguage: readText(data.target_language) ?? languages.target,
+		},
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (!(this.getNodeParameter('batch', 0, false) as boolean)) {
+		return await runForEachItem(this, items, async (itemIndex) => {
+			const text = readInputText(this, itemIndex);
+			const languages = readLanguages(this, itemIndex);
+			const data = await postText(this, PATHS.translate, { text, ...languages }, itemIndex);
+			return [toItem(this, itemIndex, data, languages)];
+		});
+	}
+
+	const languagesOf = new Map<number, Languages>();
+	const prepare = (itemIndex: number): BatchEntry => {
+		const text = readInputText(this, itemIndex);
+		const languages = readLanguages(this, itemIndex);
+		languagesOf.set(itemIndex, languages);
+		return { itemIndex, text, key: `${languages.target}|${languages.source ?? ''}` };
+	};
+	return await runBatched(this, items, prepare, async (entries) => {
+		const first = entries[0].itemIndex;
+		const languages = languagesOf.get(first)!;
+		const texts = entries.map((entry) => entry.text);
+		const data = await postText(this, PATHS.translate, { texts, ...languages }, first);
+		const translations = data.translations;
+		if (!Array.isArray(translations) || translations.length !== texts.length) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`STT.ai answered ${Array.isArray(translations) ? translations.length : 'no'} translations for ${texts.length} texts`,
+				{ itemIndex: first, description: 'The translations cannot be matched to their items. Turn off "Send All Items in One Request" and retry.' },
+			);
+		}
+		return (translations as unknown[]).map((translation, index) => {
+			const entry = typeof translation === 'string' ? { translated_text: translation } : (translation as IDataObject);
+			return toItem(this, entries[index].itemIndex, entry, languages);
+		});
+	});
+}

@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runForEachItem } from '../../../shared/items';
+import { LIST_QUERY, normalizeTranscript, PATHS, readTranscriptPage, sttAiRequest } from '../../api';
+import { isRaw, simplifyField } from '../fields';
+
+const show = { resource: ['transcript'], operation: ['getMany'] };
+
+/** The page size asked for; the service may answer with smaller pages. */
+const PAGE_SIZE = 100;
+/** A service that always says "there is more" must not keep the node busy forever. */
+const MAX_PAGES = 10_000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only transcripts created at or after this time',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only transcripts created before this time',
+			},
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'string',
+				default: '',
+				placeholder: 'en',
+				description: 'Only transcripts in this language (ISO 639-1 code)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Pending', value: 'pending' },
+					{ name: 'Processing', value: 'processing' },
+				],
+				default: 'completed',
+			},
+		],
+	},
+	simplifyField(show, 'Each transcript in the same shape as a transcription result'),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const qs: IDataObject = {};
+		for (const key of ['status', 'language', 'createdAfter', 'createdBefore'] as const) {
+			if (filters[key] !== undefined && filters[key] !== '') qs[LIST_QUERY[key]] = filters[key];
+		}
+
+		const transcripts: IDataObject[] = [];
+		for (let page = 1; page <= MAX_PAGES && transcripts.length < limit; page++) {
+			qs[LIST_QUERY.page] = page;
+			qs[LIST_QUERY.pageSize] = Math.min(PAGE_SIZE, limit - transcripts.length);
+			const response = await sttAiRequest<unknown>(this, { method: 'GET', path: PATHS.transcripts, qs, account: true, itemIndex });
+			const { results, hasNext } = readTranscriptPage(response.body);
+			transcripts.push(...results);
+			if (!hasNext) break;
+		}
+
+		const raw = isRaw(this, itemIndex);
+		return transcripts.slice(0, limit).map((transcript) => ({
+			json: raw ? transcript : (normalizeTranscript(this, transcript, itemIndex) as unknown as IDataObject),
+		}));
+	});
+}

@@ -1,0 +1,26 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export function transcriptIdField(show: Record<string, string[]>, description: string): INodeProperties {
+	return {
+		displayName: 'Transcript ID',
+		name: 'transcriptId',
+		type: 'string',
+		default: '={{ $json.jobId ?? $json.id }}',
+		required: true,
+		placeholder: '1842',
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function readTranscriptId(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('transcriptId', itemIndex) as unknown;
+	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+		throw new NodeOperationError(context.getNode(), 'The transcript ID is empty', {
+			itemIndex,
+			description: 'Map the "jobId" field of a Get Many result, or paste the ID from your STT.ai dashboard.',
+		});
+	}
+	return String(value).trim();
+}

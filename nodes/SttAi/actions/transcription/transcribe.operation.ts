@@ -1,0 +1,127 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { audioInputFields, outputFields, readAudioSource, transcriptItem } from '../../../shared/descriptions';
+import { runForEachItem } from '../../../shared/items';
+import { parseSubtitles } from '../../../shared/subtitles';
+import type { NormalizedTranscript } from '../../../shared/transcript';
+import { multipartBody } from '../../../shared/upload';
+import { asObject, MAX_FILE_BYTES, normalizeTranscript, PATHS, readAll, sttAiRequest } from '../../api';
+import { baseName, binaryOutputField, storeFile } from '../fields';
+
+const show = { resource: ['transcription'], operation: ['transcribe'] };
+
+export const description: INodeProperties[] = [
+	...audioInputFields(show),
+	{
+		displayName: 'Model Name or ID',
+		name: 'model',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getModels' },
+		default: 'large-v3-turbo',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Language Name or ID',
+		name: 'language',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getLanguages' },
+		default: 'auto',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Diarize',
+		name: 'diarize',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to tell speakers apart ("Speaker 1", "Speaker 2", …) in the segments',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Speakers',
+		name: 'speakers',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'How many speakers to expect; 0 lets STT.ai decide',
+		displayOptions: { show: { ...show, diarize: [true] } },
+	},
+	{
+		displayName: 'Output Format',
+		name: 'responseFormat',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json', description: 'The transcript with timed segments, speakers and words' },
+			{ name: 'Plain Text File', value: 'txt', description: 'A .txt file, and the text in the JSON' },
+			{ name: 'SRT Subtitles File', value: 'srt', description: 'A .srt file, and its cues as segments' },
+			{ name: 'VTT Subtitles File', value: 'vtt', description: 'A .vtt file, and its cues as segments' },
+		],
+		default: 'json',
+		displayOptions: { show },
+	},
+	binaryOutputField({ ...show, responseFormat: ['txt', 'srt', 'vtt'] }, 'transcript file'),
+	...outputFields({ ...show, responseFormat: ['json'] }, { subtitles: true }),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const format = this.getNodeParameter('responseFormat', itemIndex) as string;
+		const diarize = this.getNodeParameter('diarize', itemIndex) as boolean;
+		const speakers = diarize ? (this.getNodeParameter('speakers', itemIndex, 0) as number) : undefined;
+		if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 0)) {
+			throw new NodeOperationError(this.getNode(), `Speakers must be a whole number of 0 or more, not ${JSON.stringify(speakers)}`, {
+				itemIndex,
+				description: 'Set "Speakers" to the number of people talking, or 0 to let STT.ai decide.',
+			});
+		}
+		const fields = {
+			model: this.getNodeParameter('model', itemIndex) as string,
+			language: (this.getNodeParameter('language', itemIndex) as string) || 'auto',
+			diarize,
+			speakers,
+			response_format: format,
+		};
+		const source = await readAudioSource(this, itemIndex);
+		if (source.size !== undefined && source.size > MAX_FILE_BYTES) {
+			throw new NodeOperationError(this.getNode(), `The file is ${Math.ceil(source.size / 1024 ** 2)} MB, over STT.ai's 2 GB limit`, {
+				itemIndex,
+				description: 'Split or compress the recording before transcribing it.',
+			});
+		}
+		const response = await sttAiRequest<unknown>(this, {
+			method: 'POST',
+			path: PATHS.transcribe,
+			body: async () => await multipartBody(fields, 'file', source),
+			idempotent: false,
+			itemIndex,
+			streamResponse: format !== 'json',
+		});
+		if (format === 'json') {
+			const data = asObject(this, response.body, itemIndex);
+			return [await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data)];
+		}
+
+		// txt, srt, vtt: the file as binary, and its text (and cues) in the JSON.
+		const content = await readAll(response.body as AsyncIterable<Uint8Array>);
+		const body = content.toString('utf8');
+		const segments = format === 'txt' ? [] : parseSubtitles(body);
+		const normalized: NormalizedTranscript = {
+			provider: 'sttai',
+			jobId: null,
+			status: 'completed',
+			text: format === 'txt' ? body.trim() : segments.map((segment) => segment.text).join(' '),
+			language: null,
+			durationSeconds: null,
+			segments,
+		};
+		if (format !== 'txt') normalized.subtitles = body;
+		const json = normalized as unknown as IDataObject;
+		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
+		const fileName = `${baseName(source.fileName)}.${format}`;
+		return [{ json, binary: { [property]: await storeFile(this, content, fileName, format) } }];
+	});
+}
