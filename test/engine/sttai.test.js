@@ -4,6 +4,7 @@ const path = require('node:path');
 const { runWorkflow, readBinary, testCredential, nodesFromWorkflow, cleanup } = require('../harness/engine');
 const { startSttAiEmulator } = require('../emulators/sttai');
 const { startHispeechEmulator } = require('../emulators/hispeech');
+const { startTranscribeApiEmulator } = require('../emulators/transcribeapi');
 const { startFileServer, sha256 } = require('../support/servers');
 
 let emu;
@@ -480,13 +481,39 @@ describe('example workflows', () => {
 		}
 	});
 
-	test('the TranscribeAPI batch example is importable and feeds STT.ai Generate (meeting notes)', () => {
-		const workflow = require(path.join(__dirname, '../../examples/transcribeapi-batch-meeting-notes.json'));
-		const nodes = nodesFromWorkflow(workflow);
-		expect(nodes.map((node) => [node.type, node.parameters.operation])).toEqual([
-			['n8n-nodes-transcription.transcribeApi', 'transcribeBatch'],
-			['n8n-nodes-transcription.sttAi', 'generate'],
-		]);
-		expect(nodes[1].parameters).toMatchObject({ type: 'meeting_notes', text: '={{ $json.text }}' });
-	});
+	test('TranscribeAPI batch → STT.ai generate meeting notes runs end to end, one set of notes per recording', async () => {
+		const transcribeApi = await startTranscribeApiEmulator({ apiKey: 'transcribeapi-key', processingDelayMs: 50 });
+		try {
+			const workflow = require(path.join(__dirname, '../../examples/transcribeapi-batch-meeting-notes.json'));
+			const nodes = nodesFromWorkflow(workflow);
+			expect(nodes.map((node) => [node.type, node.parameters.operation])).toEqual([
+				['n8n-nodes-transcription.transcribeApi', 'transcribeBatch'],
+				['n8n-nodes-transcription.sttAi', 'generate'],
+			]);
+			const { result } = runWorkflow({
+				input: [audio('standup.mp3', 's'.repeat(9000)), audio('retro.mp3', 'r'.repeat(7000))],
+				nodes,
+				credentials: {
+					transcribeApiApi: { apiKey: 'transcribeapi-key', baseUrl: transcribeApi.url },
+					sttAiApi: { apiKey: 'test-key', baseUrl: emu.url, accountBaseUrl: emu.accountUrl },
+				},
+			});
+			const run = await result;
+			expect(run.status).toBe('success');
+			const transcripts = run.output('TranscribeAPI Batch');
+			expect(transcripts.map((item) => item.json.text)).toEqual([
+				expect.stringContaining('It has 9000 bytes'),
+				expect.stringContaining('It has 7000 bytes'),
+			]);
+			expect(transcribeApi.jobs.size).toBe(1);
+			const generated = calls('/v1/generate');
+			expect(generated.map((call) => call.json)).toEqual([
+				expect.objectContaining({ text: transcripts[0].json.text, type: 'meeting_notes' }),
+				expect.objectContaining({ text: transcripts[1].json.text, type: 'meeting_notes' }),
+			]);
+			expect(run.output('STT.ai Meeting Notes').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		} finally {
+			await transcribeApi.close();
+		}
+	}, 30_000);
 });

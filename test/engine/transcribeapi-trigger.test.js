@@ -3,7 +3,10 @@
 const { runWorkflow, cleanup } = require('../harness/engine');
 const { callWebhook } = require('../harness/webhook');
 const { startTranscribeApiEmulator } = require('../emulators/transcribeapi');
-const { startCaptureServer } = require('../support/servers');
+const path = require('node:path');
+const { startCaptureServer, startFileServer } = require('../support/servers');
+
+const EXAMPLES = path.join(__dirname, '../../examples');
 
 let emu;
 let receiver;
@@ -137,4 +140,27 @@ test('a failed job is delivered with its error, without downloading anything', a
 	const result = await trigger(asRequest(call));
 	expect(result.runStarted).toBe(true);
 	expect(result.workflowData[0][0].json).toMatchObject({ event: 'failed', error: expect.stringMatching(/ended with status "failed/) });
+});
+
+test('the example pair: the transcribe example submits a webhook job, the trigger example accepts its call', async () => {
+	const sender = require(`${EXAMPLES}/transcribeapi-transcribe-with-webhook.json`).nodes.find((n) => n.name === 'TranscribeAPI');
+	const receiverNode = require(`${EXAMPLES}/transcribeapi-trigger-message.json`).nodes.find((n) => n.type.endsWith('.transcribeApiTrigger'));
+	const files = await startFileServer({ '/weekly.mp3': { content: 'w'.repeat(5000) } });
+	try {
+		const before = receiver.calls.length;
+		const parameters = {
+			...sender.parameters,
+			audioUrl: `${files.url}/weekly.mp3`,
+			options: { ...sender.parameters.options, webhookUrl: `${receiver.url}/webhook/${receiverNode.webhookId}/webhook` },
+		};
+		const { result } = runWorkflow({ input: [{ json: {} }], nodes: [{ name: 'TranscribeAPI', type: sender.type, parameters }], credentials: credentials() });
+		expect((await result).output('TranscribeAPI')[0].json.status).toBe('queued');
+		const [call] = (await receiver.received(before + 1)).slice(before);
+		expect(call.url).toBe(`/webhook/${receiverNode.webhookId}/webhook`);
+		const delivered = await trigger(asRequest(call), { parameters: receiverNode.parameters });
+		expect(delivered.runStarted).toBe(true);
+		expect(delivered.workflowData[0][0].json).toMatchObject({ event: 'completed', language: 'en', text: expect.stringContaining('It has 5000 bytes') });
+	} finally {
+		await files.close();
+	}
 });
