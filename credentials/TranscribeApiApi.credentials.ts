@@ -33,7 +33,8 @@ export class TranscribeApiApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.transcribeapi.com',
-			description: 'Where the TranscribeAPI API lives. Change it only for a gateway or a local emulator.',
+			description:
+				'Where the TranscribeAPI API lives. Change it only for a gateway or a local emulator.',
 		},
 	];
 
@@ -58,14 +59,16 @@ export class TranscribeApiApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'TranscribeAPI rejected the API key. Copy it again from your TranscribeAPI dashboard.',
+					message:
+						'TranscribeAPI rejected the API key. Copy it again from your TranscribeAPI dashboard.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'The TranscribeAPI account behind this key has not verified its email. Verify it, then try again.',
+					message:
+						'The TranscribeAPI account behind this key has not verified its email. Verify it, then try again.',
 				},
 			},
 		],

@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { NormalizedTranscript, TranscriptSegment, TranscriptStatus } from '../shared/transcript';
+import type {
+	NormalizedTranscript,
+	TranscriptSegment,
+	TranscriptStatus,
+} from '../shared/transcript';
 import { readNumber, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
@@ -28,12 +32,16 @@ export const TRANSCRIBE_API: ProviderProfile = {
 
 /** Hints for documented error codes, which say more than the HTTP status alone. */
 export const CODE_HINTS: Record<string, string> = {
-	audio_too_long: 'Sync transcription takes at most 10 minutes of audio: the node sends longer files as async jobs.',
+	audio_too_long:
+		'Sync transcription takes at most 10 minutes of audio: the node sends longer files as async jobs.',
 	file_too_large: 'Sync uploads take at most 30 MB: the node sends larger files as async jobs.',
-	insufficient_credit: 'Your TranscribeAPI balance is too low: top up in the dashboard, then retry.',
+	insufficient_credit:
+		'Your TranscribeAPI balance is too low: top up in the dashboard, then retry.',
 	invalid_request_options: 'Check Language, Task, VTT Granularity and Exclude.',
-	too_many_files: 'A batch job takes at most 10,000 files: split the items (for example with Loop Over Items).',
-	batch_too_large: 'A batch job takes at most 10 GB in total: split the items into smaller batches.',
+	too_many_files:
+		'A batch job takes at most 10,000 files: split the items (for example with Loop Over Items).',
+	batch_too_large:
+		'A batch job takes at most 10 GB in total: split the items into smaller batches.',
 	email_not_verified: 'Verify the email of the TranscribeAPI account that owns this key.',
 	rate_limit_exceeded: 'Wait a minute, or upgrade to pay as you go (300 requests per minute).',
 };
@@ -59,12 +67,18 @@ export const PATHS = {
 	/** Batch jobs use the JSON form of /v1/transcribe, which answers every file's upload at once (official SDK). */
 	createBatch: '/v1/transcribe',
 	job: (jobId: string) => `/v1/transcribe/${encodeURIComponent(jobId)}`,
-	uploadCompleted: (jobId: string) => `/v1/transcribe/${encodeURIComponent(jobId)}/upload-completed`,
+	uploadCompleted: (jobId: string) =>
+		`/v1/transcribe/${encodeURIComponent(jobId)}/upload-completed`,
 	resumeUpload: (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}/resume-upload`,
 	wellKnownSigningDocument: '/.well-known/transcribeapi-webhook-keys.json',
 };
 
-export async function getJob(context: ApiContext, jobId: string, itemIndex: number, retryRateLimits = true): Promise<IDataObject> {
+export async function getJob(
+	context: ApiContext,
+	jobId: string,
+	itemIndex: number,
+	retryRateLimits = true,
+): Promise<IDataObject> {
 	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
 		method: 'GET',
 		path: PATHS.job(jobId),
@@ -74,7 +88,11 @@ export async function getJob(context: ApiContext, jobId: string, itemIndex: numb
 	return asObject(context, response.body, itemIndex);
 }
 
-export async function markUploadCompleted(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<IDataObject> {
+export async function markUploadCompleted(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<IDataObject> {
 	// Marking twice is harmless (at worst a 409), so a lost answer may be retried.
 	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
 		method: 'POST',
@@ -88,10 +106,14 @@ export async function markUploadCompleted(context: IExecuteFunctions, jobId: str
 
 export function asObject(context: ApiContext, body: unknown, itemIndex: number): IDataObject {
 	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	throw new NodeOperationError(context.getNode(), 'TranscribeAPI sent an answer that is not a JSON object', {
-		itemIndex,
-		description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		'TranscribeAPI sent an answer that is not a JSON object',
+		{
+			itemIndex,
+			description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
+		},
+	);
 }
 
 export function jobIdOf(data: IDataObject): string | null {
@@ -109,22 +131,34 @@ export function rawStatusOf(data: IDataObject): string | null {
 export function mapStatus(raw: string | null): TranscriptStatus | undefined {
 	if (raw === null) return undefined;
 	const status = raw.trim().toLowerCase();
-	if (['uploading', 'verifying', 'queued', 'pending', 'created', 'importing'].includes(status)) return 'queued';
-	if (['processing', 'transcribing', 'running', 'in_progress'].includes(status)) return 'processing';
+	if (['uploading', 'verifying', 'queued', 'pending', 'created', 'importing'].includes(status))
+		return 'queued';
+	if (['processing', 'transcribing', 'running', 'in_progress'].includes(status))
+		return 'processing';
 	if (/^(completed|result_available)(_with_errors)?$/.test(status)) return 'completed';
-	if (status === 'failed' || status.startsWith('failed_') || status === 'insufficient_funds') return 'failed';
+	if (status === 'failed' || status.startsWith('failed_') || status === 'insufficient_funds')
+		return 'failed';
 	if (['canceled', 'cancelled', 'expired'].includes(status)) return 'canceled';
 	return undefined;
 }
 
-export function statusOrFail(context: ApiContext, data: IDataObject, itemIndex: number): TranscriptStatus {
+export function statusOrFail(
+	context: ApiContext,
+	data: IDataObject,
+	itemIndex: number,
+): TranscriptStatus {
 	const raw = rawStatusOf(data);
 	const status = mapStatus(raw);
 	if (status) return status;
-	throw new NodeOperationError(context.getNode(), `TranscribeAPI reported an unknown job status "${raw ?? '(none)'}"`, {
-		itemIndex,
-		description: 'Use Get Job to see the full answer, and report this status to the package maintainers.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`TranscribeAPI reported an unknown job status "${raw ?? '(none)'}"`,
+		{
+			itemIndex,
+			description:
+				'Use Get Job to see the full answer, and report this status to the package maintainers.',
+		},
+	);
 }
 
 /** True for the batch statuses that carry per-file failures. */
@@ -161,16 +195,24 @@ export function normalizeTranscript(body: unknown, jobId: string | null): Normal
 	const segments = readSegments(data.segments);
 	const vtt = readText(data.vtt);
 	return transcript(readText(data.job_id) ?? jobId, {
-		text: readText(data.text) ?? readText(data.transcript) ?? (segments.length ? joinSegments(segments) : null),
+		text:
+			readText(data.text) ??
+			readText(data.transcript) ??
+			(segments.length ? joinSegments(segments) : null),
 		segments: segments.length === 0 && vtt ? segmentsFromVtt(vtt) : segments,
 		subtitles: vtt,
 		language: readText(data.detected_language) ?? readText(data.language),
 		durationSeconds:
-			readNumber(data.duration_seconds) ?? readNumber(data.duration) ?? readNumber(data.billed_seconds),
+			readNumber(data.duration_seconds) ??
+			readNumber(data.duration) ??
+			readNumber(data.billed_seconds),
 	});
 }
 
-function transcript(jobId: string | null, fields: Partial<NormalizedTranscript>): NormalizedTranscript {
+function transcript(
+	jobId: string | null,
+	fields: Partial<NormalizedTranscript>,
+): NormalizedTranscript {
 	return {
 		provider: 'transcribeapi',
 		jobId,
@@ -210,17 +252,23 @@ function joinSegments(segments: TranscriptSegment[]): string | null {
 /** Parses WebVTT cues (MM:SS.mmm or HH:MM:SS.mmm) into segments. */
 export function segmentsFromVtt(vtt: string): TranscriptSegment[] {
 	const segments: TranscriptSegment[] = [];
-	const blocks = vtt.replace(/\\n/g, '\n').replace(/\r/g, '').split(/\n\s*\n/);
+	const blocks = vtt
+		.replace(/\\n/g, '\n')
+		.replace(/\r/g, '')
+		.split(/\n\s*\n/);
 	for (const block of blocks) {
 		const lines = block.split('\n');
 		const timingIndex = lines.findIndex((line) => line.includes('-->'));
 		if (timingIndex < 0) continue;
-		const [from, to] = lines[timingIndex].split('-->').map((part) => vttSeconds(part.trim().split(/\s+/)[0]));
+		const [from, to] = lines[timingIndex]
+			.split('-->')
+			.map((part) => vttSeconds(part.trim().split(/\s+/)[0]));
 		const text = lines
 			.slice(timingIndex + 1)
 			.join(' ')
 			.trim();
-		if (from !== undefined && to !== undefined && text) segments.push({ start: from, end: to, text });
+		if (from !== undefined && to !== undefined && text)
+			segments.push({ start: from, end: to, text });
 	}
 	return segments;
 }
@@ -229,7 +277,12 @@ function vttSeconds(stamp: string): number | undefined {
 	const match = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})$/.exec(stamp);
 	if (!match) return undefined;
 	const [, hours, minutes, seconds, ms] = match;
-	return Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) + Number(ms.padEnd(3, '0')) / 1000;
+	return (
+		Number(hours ?? 0) * 3600 +
+		Number(minutes) * 60 +
+		Number(seconds) +
+		Number(ms.padEnd(3, '0')) / 1000
+	);
 }
 
 /** One file's outcome inside a job result. */
@@ -250,7 +303,10 @@ export function splitResult(body: unknown): FileResult[] {
 		? body
 		: ['files', 'results', 'items']
 				.map((key) => (body as IDataObject | undefined)?.[key])
-				.find((value) => Array.isArray(value) && value.some((entry) => entry && typeof entry === 'object'));
+				.find(
+					(value) =>
+						Array.isArray(value) && value.some((entry) => entry && typeof entry === 'object'),
+				);
 	if (!Array.isArray(list) || (Array.isArray(body) && !isFileList(list))) {
 		return [{ referenceId: null, error: null, body }];
 	}
@@ -262,7 +318,8 @@ export function splitResult(body: unknown): FileResult[] {
 			typeof errorValue === 'string'
 				? errorValue
 				: errorValue && typeof errorValue === 'object'
-					? (readText((errorValue as IDataObject).message) ?? readText((errorValue as IDataObject).code))
+					? (readText((errorValue as IDataObject).message) ??
+						readText((errorValue as IDataObject).code))
 					: null;
 		const failed = mapStatus(status) === 'failed' || (errorText !== null && errorText !== '');
 		const inner = file.result ?? file.transcript ?? file.transcription;
@@ -280,7 +337,9 @@ function isFileList(list: unknown[]): boolean {
 		(entry) =>
 			entry &&
 			typeof entry === 'object' &&
-			['reference_id', 'file_id', 'result', 'transcript', 'error', 'status'].some((key) => key in (entry as IDataObject)),
+			['reference_id', 'file_id', 'result', 'transcript', 'error', 'status'].some(
+				(key) => key in (entry as IDataObject),
+			),
 	);
 }
 
@@ -299,14 +358,20 @@ export async function downloadResult(
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
 		if (response.statusCode >= 300) {
-			throw new Error(`HTTP ${response.statusCode}${response.statusCode === 403 ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`);
+			throw new Error(
+				`HTTP ${response.statusCode}${response.statusCode === 403 ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`,
+			);
 		}
 		return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
 	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `Could not download the TranscribeAPI result: ${(error as Error).message}`, {
-			itemIndex,
-			description: 'Run Get Job to get a fresh result URL, then Get Result again.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Could not download the TranscribeAPI result: ${(error as Error).message}`,
+			{
+				itemIndex,
+				description: 'Run Get Job to get a fresh result URL, then Get Result again.',
+			},
+		);
 	}
 }
 

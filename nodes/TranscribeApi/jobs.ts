@@ -23,7 +23,12 @@ import {
 import { uploadFile, uploadsByReference } from './upload';
 
 /** POSTs a job-creating request: never resent when TranscribeAPI may have acted on it. */
-async function createJob(context: IExecuteFunctions, path: string, body: IDataObject, itemIndex: number): Promise<IDataObject> {
+async function createJob(
+	context: IExecuteFunctions,
+	path: string,
+	body: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
 		method: 'POST',
 		path,
@@ -60,10 +65,15 @@ export async function runBigFileJob(
 	const jobId = jobIdOf(created)!;
 	const upload = uploadsByReference(created).values().next().value;
 	if (!upload) {
-		throw new NodeOperationError(context.getNode(), `TranscribeAPI job ${jobId} came without upload instructions`, {
-			itemIndex,
-			description: 'The file could not be sent. Run the node again; if it persists, report it to the package maintainers.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`TranscribeAPI job ${jobId} came without upload instructions`,
+			{
+				itemIndex,
+				description:
+					'The file could not be sent. Run the node again; if it persists, report it to the package maintainers.',
+			},
+		);
 	}
 	await uploadFile(context, jobId, source, upload, itemIndex);
 	await markUploadCompleted(context, jobId, itemIndex);
@@ -71,7 +81,12 @@ export async function runBigFileJob(
 }
 
 /** A big-file job that TranscribeAPI imports from a URL itself: nothing passes through n8n. */
-export async function runUrlJob(context: IExecuteFunctions, url: string, fields: IDataObject, itemIndex: number): Promise<string> {
+export async function runUrlJob(
+	context: IExecuteFunctions,
+	url: string,
+	fields: IDataObject,
+	itemIndex: number,
+): Promise<string> {
 	const created = await createJob(
 		context,
 		PATHS.createJob,
@@ -80,24 +95,32 @@ export async function runUrlJob(context: IExecuteFunctions, url: string, fields:
 	);
 	const jobId = jobIdOf(created)!;
 	// An import starts by itself; a job still waiting for uploads needs the signal.
-	if (rawStatusOf(created)?.toLowerCase() === 'uploading') await markUploadCompleted(context, jobId, itemIndex);
+	if (rawStatusOf(created)?.toLowerCase() === 'uploading')
+		await markUploadCompleted(context, jobId, itemIndex);
 	return jobId;
 }
 
 /** Creates a batch job (JSON /v1/transcribe, the SDK's form) and returns its answer with the uploads. */
-export async function createBatchJob(context: IExecuteFunctions, body: IDataObject): Promise<IDataObject> {
+export async function createBatchJob(
+	context: IExecuteFunctions,
+	body: IDataObject,
+): Promise<IDataObject> {
 	return await createJob(context, PATHS.createBatch, body, 0);
 }
 
 /** One status check: a finished job ends the wait with its data, a failed one with its error. */
-export async function checkJob(context: IExecuteFunctions, job: PendingJob): Promise<CheckOutcome<IDataObject>> {
+export async function checkJob(
+	context: IExecuteFunctions,
+	job: PendingJob,
+): Promise<CheckOutcome<IDataObject>> {
 	const data = await getJob(context, job.jobId, job.itemIndex, false);
 	const status = statusOrFail(context, data, job.itemIndex);
 	if (status === 'completed') return { done: true, result: data };
 	if (status === 'failed' || status === 'canceled') {
 		throw new NodeOperationError(context.getNode(), failureMessage(job.jobId, data), {
 			itemIndex: job.itemIndex,
-			description: 'See the status for the reason (for example failed_insufficient_credits: top up; failed_upload_size_mismatch: run the node again).',
+			description:
+				'See the status for the reason (for example failed_insufficient_credits: top up; failed_upload_size_mismatch: run the node again).',
 		});
 	}
 	return { done: false };
@@ -120,10 +143,15 @@ export async function readResult(
 	const jobId = jobIdOf(data) ?? '(unknown)';
 	const resultUrl = readText(data.result_url);
 	if (!resultUrl) {
-		throw new NodeOperationError(context.getNode(), `TranscribeAPI job ${jobId} has no result yet (status "${rawStatusOf(data) ?? 'unknown'}")`, {
-			itemIndex,
-			description: 'Wait until the job has finished (Get Job shows its status), then get the result.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`TranscribeAPI job ${jobId} has no result yet (status "${rawStatusOf(data) ?? 'unknown'}")`,
+			{
+				itemIndex,
+				description:
+					'Wait until the job has finished (Get Job shows its status), then get the result.',
+			},
+		);
 	}
 	const raw = await downloadResult(context, resultUrl, itemIndex);
 	return { files: splitResult(raw), raw };

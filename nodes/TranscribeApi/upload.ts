@@ -18,14 +18,18 @@ export function uploadsByReference(data: IDataObject): Map<string, IDataObject> 
 		if (reference) uploads.set(reference, upload);
 	}
 	// A big-file answer may carry one `upload` object instead of a list.
-	if (uploads.size === 0 && data.upload && typeof data.upload === 'object') uploads.set('', data.upload as IDataObject);
+	if (uploads.size === 0 && data.upload && typeof data.upload === 'object')
+		uploads.set('', data.upload as IDataObject);
 	return uploads;
 }
 
 function partUrls(upload: IDataObject): PartUrl[] {
 	const parts = Array.isArray(upload.parts) ? (upload.parts as IDataObject[]) : [];
 	return parts
-		.map((part) => ({ partNumber: readNumber(part.part_number) ?? 0, url: readText(part.url) ?? '' }))
+		.map((part) => ({
+			partNumber: readNumber(part.part_number) ?? 0,
+			url: readText(part.url) ?? '',
+		}))
 		.filter((part) => part.partNumber > 0 && part.url !== '');
 }
 
@@ -46,16 +50,24 @@ export async function uploadFile(
 	if (type === 'put') {
 		const url = readText(upload.url);
 		if (!url) throw badInstructions(context, itemIndex, 'a PUT upload without a URL');
-		await putWholeFile(context, source, url, (upload.headers as IDataObject) ?? {}, { itemIndex, label });
+		await putWholeFile(context, source, url, (upload.headers as IDataObject) ?? {}, {
+			itemIndex,
+			label,
+		});
 		return;
 	}
-	if (type !== 'multipart') throw badInstructions(context, itemIndex, `an unknown upload type "${type}"`);
+	if (type !== 'multipart')
+		throw badInstructions(context, itemIndex, `an unknown upload type "${type}"`);
 
 	const partSize = readNumber(upload.part_size);
 	const completeUrl = readText(upload.complete_url);
 	const parts = partUrls(upload);
 	if (!partSize || partSize <= 0 || !completeUrl || parts.length === 0) {
-		throw badInstructions(context, itemIndex, 'a multipart upload without part size, part URLs or completion URL');
+		throw badInstructions(
+			context,
+			itemIndex,
+			'a multipart upload without part size, part URLs or completion URL',
+		);
 	}
 	const uploaded = await uploadParts(
 		context,
@@ -88,9 +100,14 @@ async function resumeUpload(
 	return (data.upload && typeof data.upload === 'object' ? data.upload : data) as IDataObject;
 }
 
-function badInstructions(context: IExecuteFunctions, itemIndex: number, what: string): NodeOperationError {
+function badInstructions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	what: string,
+): NodeOperationError {
 	return new NodeOperationError(context.getNode(), `TranscribeAPI sent ${what}`, {
 		itemIndex,
-		description: 'The upload cannot continue. Run the node again; if it persists, report it to the package maintainers.',
+		description:
+			'The upload cannot continue. Run the node again; if it persists, report it to the package maintainers.',
 	});
 }

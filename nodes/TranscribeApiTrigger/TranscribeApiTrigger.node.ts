@@ -37,7 +37,8 @@ type EventName = 'completed' | 'completed_with_errors' | 'failed';
 
 function eventOf(rawStatus: string | null): EventName | undefined {
 	const state = mapStatus(rawStatus);
-	if (state === 'completed') return hasFileErrors(rawStatus) ? 'completed_with_errors' : 'completed';
+	if (state === 'completed')
+		return hasFileErrors(rawStatus) ? 'completed_with_errors' : 'completed';
 	if (state === 'failed' || state === 'canceled') return 'failed';
 	return undefined;
 }
@@ -46,11 +47,15 @@ export class TranscribeApiTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'TranscribeAPI Trigger',
 		name: 'transcribeApiTrigger',
-		icon: { light: 'file:../TranscribeApi/transcribeapi.svg', dark: 'file:../TranscribeApi/transcribeapi.dark.svg' },
+		icon: {
+			light: 'file:../TranscribeApi/transcribeapi.svg',
+			dark: 'file:../TranscribeApi/transcribeapi.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when TranscribeAPI reports a finished job (signed webhooks only)',
+		description:
+			'Starts the workflow when TranscribeAPI reports a finished job (signed webhooks only)',
 		defaults: { name: 'TranscribeAPI Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -76,7 +81,11 @@ export class TranscribeApiTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Completed', value: 'completed', description: 'The job finished (completed, result_available)' },
+					{
+						name: 'Completed',
+						value: 'completed',
+						description: 'The job finished (completed, result_available)',
+					},
 					{
 						name: 'Completed With Errors',
 						value: 'completed_with_errors',
@@ -122,7 +131,8 @@ export class TranscribeApiTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 300,
-						description: 'Calls signed longer ago than this are rejected, so a captured call cannot be replayed later',
+						description:
+							'Calls signed longer ago than this are rejected, so a captured call cannot be replayed later',
 					},
 				],
 			},
@@ -157,7 +167,8 @@ export class TranscribeApiTrigger implements INodeType {
 		const timestamp = headerValue(this, 'x-transcribeapi-timestamp');
 		const signature = headerValue(this, 'x-transcribeapi-signature');
 		const keyId = headerValue(this, 'x-transcribeapi-key-id');
-		if (!timestamp || !signature || !keyId) return rejectCall(this, 401, 'Missing TranscribeAPI signature headers');
+		if (!timestamp || !signature || !keyId)
+			return rejectCall(this, 401, 'Missing TranscribeAPI signature headers');
 		if (!isFreshTimestamp(timestamp, Date.now(), toleranceSeconds)) {
 			return rejectCall(this, 401, 'The signature timestamp is outside the allowed window');
 		}
@@ -177,7 +188,8 @@ export class TranscribeApiTrigger implements INodeType {
 		const rawStatus = rawStatusOf(body);
 		const event = eventOf(rawStatus);
 		const accepted = this.getNodeParameter('events', []) as string[];
-		if (!event || !accepted.includes(event)) return acknowledgeOnly(this, `event "${rawStatus ?? 'unknown'}" not selected`);
+		if (!event || !accepted.includes(event))
+			return acknowledgeOnly(this, `event "${rawStatus ?? 'unknown'}" not selected`);
 		const jobId = readText(body.job_id) ?? '';
 		// A provider may deliver the same outcome again (with a new signature): one run is enough.
 		if (!isFirstDelivery(staticData, `job:${jobId}:${rawStatus}`, Date.now(), 7 * 24 * 3_600_000)) {
@@ -206,7 +218,11 @@ async function outputItems(
 	if (event === 'failed') summary.error = failureMessage(jobId, body);
 
 	const resultUrl = readText(body.result_url);
-	if (event === 'failed' || !resultUrl || !(context.getNodeParameter('downloadResult', true) as boolean)) {
+	if (
+		event === 'failed' ||
+		!resultUrl ||
+		!(context.getNodeParameter('downloadResult', true) as boolean)
+	) {
 		return [{ json: mode === 'raw' ? body : summary }];
 	}
 	const result = await downloadResult(context, resultUrl, 0);

@@ -13,24 +13,32 @@ import { PATHS, TRANSCRIBE_API } from '../TranscribeApi/api';
 export function parseKeyDocument(document: unknown): Map<string, unknown> {
 	const keys = new Map<string, unknown>();
 	const add = (id: unknown, material: unknown) => {
-		if (typeof id === 'string' && id && material !== undefined && material !== null) keys.set(id, material);
+		if (typeof id === 'string' && id && material !== undefined && material !== null)
+			keys.set(id, material);
 	};
 	const fromEntry = (entry: IDataObject, fallbackId?: string) => {
 		const id = entry.kid ?? entry.key_id ?? entry.keyId ?? entry.id ?? fallbackId;
 		if (typeof entry.x === 'string') add(id, entry);
-		else add(id, entry.public_key ?? entry.publicKey ?? entry.key ?? entry.pem ?? entry.public_key_pem);
+		else
+			add(
+				id,
+				entry.public_key ?? entry.publicKey ?? entry.key ?? entry.pem ?? entry.public_key_pem,
+			);
 	};
 	const walk = (value: unknown) => {
 		if (Array.isArray(value)) {
-			for (const entry of value) if (entry && typeof entry === 'object') fromEntry(entry as IDataObject);
+			for (const entry of value)
+				if (entry && typeof entry === 'object') fromEntry(entry as IDataObject);
 			return;
 		}
 		if (!value || typeof value !== 'object') return;
 		const record = value as IDataObject;
 		if (record.keys !== undefined) return walk(record.keys);
-		if (typeof record.kid === 'string' || typeof record.key_id === 'string') return fromEntry(record);
+		if (typeof record.kid === 'string' || typeof record.key_id === 'string')
+			return fromEntry(record);
 		for (const [id, material] of Object.entries(record)) {
-			if (material && typeof material === 'object' && !Array.isArray(material)) fromEntry(material as IDataObject, id);
+			if (material && typeof material === 'object' && !Array.isArray(material))
+				fromEntry(material as IDataObject, id);
 			else add(id, material);
 		}
 	};
@@ -50,7 +58,10 @@ const MAX_REFRESHES_PER_MINUTE = 10;
  * Finds the public key for a key id: from the copy kept in the workflow's static data, or, for an
  * id not seen before (a rotated key), from a fresh copy of the key document.
  */
-export async function findSigningKey(context: IWebhookFunctions, keyId: string): Promise<KeyObject | undefined> {
+export async function findSigningKey(
+	context: IWebhookFunctions,
+	keyId: string,
+): Promise<KeyObject | undefined> {
 	const staticData = context.getWorkflowStaticData('node');
 	const cache = (staticData.signingKeys ?? { keys: {}, refreshes: [] }) as unknown as KeyCache;
 	if (cache.keys[keyId] === undefined) {
@@ -82,7 +93,9 @@ async function fetchKeyDocument(context: IWebhookFunctions): Promise<unknown> {
 			return { v1: text.trim() };
 		}
 	} catch (error) {
-		context.logger.warn(`Could not fetch TranscribeAPI's webhook keys: ${(error as Error).message}`);
+		context.logger.warn(
+			`Could not fetch TranscribeAPI's webhook keys: ${(error as Error).message}`,
+		);
 		return undefined;
 	}
 }

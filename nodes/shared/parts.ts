@@ -96,19 +96,27 @@ export async function putWholeFile(
 	for (let attempt = 1; attempt <= attempts; attempt++) {
 		const body = await source.open();
 		const sizeHeader = source.size !== undefined ? { 'Content-Length': source.size } : {};
-		last = await put(context, url, body, { 'Content-Type': source.mimeType, ...sizeHeader, ...headers });
+		last = await put(context, url, body, {
+			'Content-Type': source.mimeType,
+			...sizeHeader,
+			...headers,
+		});
 		if (signal?.aborted) throw canceledError(context);
 		if (last.statusCode >= 200 && last.statusCode < 300) return;
 		if (!worthRetrying(last)) break;
 		if (attempt < attempts) await pause(backoffMs(attempt), signal);
 	}
-	throw new NodeOperationError(context.getNode(), `${options.label} failed: ${describeFailure(last!)}`, {
-		itemIndex: options.itemIndex,
-		description:
-			last!.statusCode === 403
-				? 'The upload URL was refused (it may have expired: they are valid for one hour). Run the node again.'
-				: 'The file could not be sent to the upload URL. Check the connection, then run the node again.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`${options.label} failed: ${describeFailure(last!)}`,
+		{
+			itemIndex: options.itemIndex,
+			description:
+				last!.statusCode === 403
+					? 'The upload URL was refused (it may have expired: they are valid for one hour). Run the node again.'
+					: 'The file could not be sent to the upload URL. Check the connection, then run the node again.',
+		},
+	);
 }
 
 /**
@@ -126,7 +134,10 @@ export async function uploadParts(
 	const { partSize } = plan;
 	const urls = new Map(plan.parts.map((part) => [part.partNumber, part.url]));
 	const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
-	const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, Math.floor(budget / partSize)));
+	const concurrency = Math.max(
+		1,
+		Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, Math.floor(budget / partSize)),
+	);
 	const attemptsPerPart = options.attemptsPerPart ?? DEFAULT_ATTEMPTS;
 	const maxRefreshes = options.maxRefreshes ?? 2;
 	const done: UploadedPart[] = [];
@@ -156,13 +167,20 @@ export async function uploadParts(
 			let last: PutResult | undefined;
 			for (let attempt = 1; attempt <= attemptsPerPart; attempt++) {
 				const url = urls.get(partNumber);
-				if (!url) throw fail(`no upload URL for part ${partNumber}`, 'The provider sent an incomplete upload plan. Run the node again.');
+				if (!url)
+					throw fail(
+						`no upload URL for part ${partNumber}`,
+						'The provider sent an incomplete upload plan. Run the node again.',
+					);
 				last = await put(context, url, bytes, { 'Content-Length': bytes.length });
 				if (signal?.aborted) throw canceledError(context);
 				if (last.statusCode >= 200 && last.statusCode < 300) {
 					const etag = last.headers.etag ?? last.headers.ETag;
 					if (typeof etag !== 'string' || etag === '') {
-						throw fail(`part ${partNumber} was stored without an ETag`, 'The upload service did not confirm the part. Run the node again.');
+						throw fail(
+							`part ${partNumber} was stored without an ETag`,
+							'The upload service did not confirm the part. Run the node again.',
+						);
 					}
 					done.push({ partNumber, etag });
 					return;
@@ -236,9 +254,13 @@ export async function uploadParts(
 
 /** The S3 CompleteMultipartUpload document listing each part's number and ETag. */
 export function completeMultipartXml(parts: UploadedPart[]): string {
-	const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+	const escape = (text: string) =>
+		text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 	const body = parts
-		.map((part) => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escape(part.etag)}</ETag></Part>`)
+		.map(
+			(part) =>
+				`<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escape(part.etag)}</ETag></Part>`,
+		)
 		.join('');
 	return `<CompleteMultipartUpload>${body}</CompleteMultipartUpload>`;
 }
@@ -274,8 +296,13 @@ export async function completeMultipart(
 		if (signal?.aborted) throw canceledError(context);
 		if (attempt < DEFAULT_ATTEMPTS) await pause(backoffMs(attempt), signal);
 	}
-	throw new NodeOperationError(context.getNode(), `${options.label} could not be completed: ${describeFailure(last!)}`, {
-		itemIndex: options.itemIndex,
-		description: 'All parts were sent but the upload service did not accept the completion. Run the node again.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`${options.label} could not be completed: ${describeFailure(last!)}`,
+		{
+			itemIndex: options.itemIndex,
+			description:
+				'All parts were sent but the upload service did not accept the completion. Run the node again.',
+		},
+	);
 }

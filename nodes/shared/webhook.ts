@@ -29,7 +29,9 @@ export function rawBodyOf(context: IWebhookFunctions): Buffer | undefined {
 export function parseJsonObject(raw: Buffer): IDataObject | undefined {
 	try {
 		const value: unknown = JSON.parse(raw.toString('utf8'));
-		return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+		return value && typeof value === 'object' && !Array.isArray(value)
+			? (value as IDataObject)
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -45,7 +47,11 @@ export function headerValue(context: IWebhookFunctions, name: string): string | 
  * True when a Unix timestamp (seconds, or milliseconds if it is that large) lies within
  * `windowSeconds` of now, in either direction (a little clock skew is normal).
  */
-export function isFreshTimestamp(timestamp: string | undefined, nowMs: number, windowSeconds: number): boolean {
+export function isFreshTimestamp(
+	timestamp: string | undefined,
+	nowMs: number,
+	windowSeconds: number,
+): boolean {
 	if (!timestamp || !/^\d{1,16}$/.test(timestamp.trim())) return false;
 	let ms = Number(timestamp.trim());
 	if (ms < 1e12) ms *= 1000;
@@ -68,14 +74,21 @@ export function parseEd25519PublicKey(key: unknown): KeyObject | undefined {
 		if (text.includes('BEGIN PUBLIC KEY')) return createPublicKey(text);
 		const raw = decodeBytes(text);
 		if (raw?.length !== 32) return undefined;
-		return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+		return createPublicKey({
+			key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+			format: 'jwk',
+		});
 	} catch {
 		return undefined;
 	}
 }
 
 /** Verifies an Ed25519 signature (base64, base64url or hex; an optional `v1=`-style prefix is ignored). */
-export function verifyEd25519(message: Buffer, signature: string | undefined, key: KeyObject): boolean {
+export function verifyEd25519(
+	message: Buffer,
+	signature: string | undefined,
+	key: KeyObject,
+): boolean {
 	if (!signature) return false;
 	// A "v1=" style prefix ends in an "=" that is followed by more text; base64 padding never is.
 	const bytes = decodeBytes(signature.trim().replace(/^[a-z][a-z0-9]{0,9}=(?=[^=])/i, ''));
@@ -88,8 +101,10 @@ export function verifyEd25519(message: Buffer, signature: string | undefined, ke
 }
 
 function decodeBytes(text: string): Buffer | undefined {
-	if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 && text.length >= 64) return Buffer.from(text, 'hex');
-	if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+	if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 && text.length >= 64)
+		return Buffer.from(text, 'hex');
+	if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text))
+		return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 	return undefined;
 }
 
@@ -122,7 +137,11 @@ export function isFirstDelivery(
 }
 
 /** Answers the caller with an error status and starts no run. */
-export function rejectCall(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+export function rejectCall(
+	context: IWebhookFunctions,
+	status: number,
+	message: string,
+): IWebhookResponseData {
 	const response = context.getResponseObject();
 	response.status(status).json({ error: message });
 	return { noWebhookResponse: true };

@@ -30,7 +30,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Transcribe',
 				value: 'transcribe',
-				description: 'Turn an audio file into text; large files go through an async job automatically',
+				description:
+					'Turn an audio file into text; large files go through an async job automatically',
 				action: 'Transcribe an audio file',
 			},
 			{

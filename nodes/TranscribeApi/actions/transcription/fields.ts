@@ -1,15 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	audioInputFields,
+	outputFields,
+	readPollSettings,
+	waitFields,
+} from '../../../shared/descriptions';
+import type { PollSettings } from '../../../shared/polling';
 import { parseHttpUrl } from '../../../shared/upload';
-import { DEFAULT_MODEL } from '../../api';
+import { DEFAULT_MODEL, MIN_POLL_SECONDS } from '../../api';
 import { LANGUAGES } from '../../languages';
 
 type Show = Record<string, string[]>;
 
-/** Model, language and the documented transcription options, shared by Transcribe and Transcribe Batch. */
-export function transcriptionFields(show: Show): INodeProperties[] {
+/** Audio input, model, language, waiting and output: the fields Transcribe and Transcribe Batch share. */
+export function transcriptionFields(show: Show, maxWaitMinutes: number): INodeProperties[] {
 	return [
+		...audioInputFields(show),
 		{
 			displayName: 'Model',
 			name: 'model',
@@ -33,7 +41,26 @@ export function transcriptionFields(show: Show): INodeProperties[] {
 			description: 'The spoken language. Auto-Detect leaves it to TranscribeAPI.',
 			displayOptions: { show },
 		},
+		...waitFields(show, ['poll', 'none'], {
+			mode: 'poll',
+			intervalSeconds: MIN_POLL_SECONDS,
+			minIntervalSeconds: MIN_POLL_SECONDS,
+			maxWaitMinutes,
+		}),
+		...outputFields(show, { subtitles: true }),
 	];
+}
+
+/** Polling limits; TranscribeAPI's SDK checks a job no more often than every 10 seconds. */
+export function readTranscribeApiPollSettings(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): PollSettings {
+	return readPollSettings(context, itemIndex, {
+		providerName: 'TranscribeAPI',
+		laterOperation: 'Get Result',
+		minIntervalSeconds: MIN_POLL_SECONDS,
+	});
 }
 
 /** The documented options, in a collection. */
@@ -71,8 +98,16 @@ export function transcriptionOptions(show: Show, extra: INodeProperties[] = []):
 				name: 'task',
 				type: 'options',
 				options: [
-					{ name: 'Transcribe', value: 'transcribe', description: 'Write what is said, in its language' },
-					{ name: 'Translate', value: 'translate', description: 'Translate the speech into English' },
+					{
+						name: 'Transcribe',
+						value: 'transcribe',
+						description: 'Write what is said, in its language',
+					},
+					{
+						name: 'Translate',
+						value: 'translate',
+						description: 'Translate the speech into English',
+					},
 				],
 				default: 'transcribe',
 			},
@@ -119,39 +154,64 @@ export interface TranscriptionRequest {
 	options: IDataObject;
 }
 
-export function readTranscriptionRequest(context: IExecuteFunctions, itemIndex: number): TranscriptionRequest {
-	const model = (context.getNodeParameter('model', itemIndex, DEFAULT_MODEL) as string) || DEFAULT_MODEL;
+export function readTranscriptionRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): TranscriptionRequest {
+	const model =
+		(context.getNodeParameter('model', itemIndex, DEFAULT_MODEL) as string) || DEFAULT_MODEL;
 	const language = (context.getNodeParameter('language', itemIndex, '') as string) || undefined;
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const exclude = readExclude(context, itemIndex, options.exclude);
-	const webhookUrl = typeof options.webhookUrl === 'string' && options.webhookUrl.trim() ? options.webhookUrl.trim() : undefined;
+	const webhookUrl =
+		typeof options.webhookUrl === 'string' && options.webhookUrl.trim()
+			? options.webhookUrl.trim()
+			: undefined;
 	if (webhookUrl) parseHttpUrl(context, itemIndex, webhookUrl);
 	const task = options.task === 'translate' ? 'translate' : undefined;
 	const optional: IDataObject = {
 		task,
 		vad_filter: options.vadFilter === true ? true : undefined,
-		initial_prompt: typeof options.initialPrompt === 'string' && options.initialPrompt ? options.initialPrompt : undefined,
+		initial_prompt:
+			typeof options.initialPrompt === 'string' && options.initialPrompt
+				? options.initialPrompt
+				: undefined,
 		vtt_granularity: options.vttGranularity === 'word' ? 'word' : undefined,
 		exclude,
 	};
 	const syncFields: Record<string, string | undefined> = { model, language };
-	for (const [key, value] of Object.entries(optional)) if (value !== undefined) syncFields[key] = String(value);
+	for (const [key, value] of Object.entries(optional))
+		if (value !== undefined) syncFields[key] = String(value);
 	const jobFields: IDataObject = {};
-	for (const [key, value] of Object.entries(optional)) if (value !== undefined) jobFields[key] = value;
+	for (const [key, value] of Object.entries(optional))
+		if (value !== undefined) jobFields[key] = value;
 	return { model, language, webhookUrl, syncFields, jobFields, options };
 }
 
-function readExclude(context: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
-	if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return undefined;
-	const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+function readExclude(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string | undefined {
+	if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
+		return undefined;
+	const list = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(',')
+			: undefined;
 	const fields = list?.map((entry) => String(entry).trim()).filter(Boolean);
 	const allowed = ['text', 'vtt', 'segments'];
 	const unknown = fields?.filter((field) => !allowed.includes(field)) ?? ['(not a list)'];
 	if (!fields || unknown.length > 0) {
-		throw new NodeOperationError(context.getNode(), `Exclude Fields has unknown fields: ${unknown.join(', ')}`, {
-			itemIndex,
-			description: 'Choose from text, vtt and segments.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Exclude Fields has unknown fields: ${unknown.join(', ')}`,
+			{
+				itemIndex,
+				description: 'Choose from text, vtt and segments.',
+			},
+		);
 	}
 	if (fields.length === allowed.length) {
 		throw new NodeOperationError(context.getNode(), 'Exclude Fields leaves no transcript at all', {

@@ -11,7 +11,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** GET /v1/transcribe/{job_id}: the job as TranscribeAPI describes it, plus its status in the shared words. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const data = await getJob(this, readJobId(this, itemIndex), itemIndex);
 		return [{ json: { ...data, state: mapStatus(rawStatusOf(data)) ?? 'unknown' } }];

@@ -18,7 +18,10 @@ export const description: INodeProperties[] = [
  * Looks the job up, downloads its result_url, and returns one item per file: a batch job gives one
  * item per file (failed files as errors under Continue On Fail), a big-file job gives one item.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex);
 		const job = await getJob(this, jobId, itemIndex);
@@ -28,10 +31,21 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const file of files) {
 			// With Continue On Fail, one failed file of a batch does not hide the others.
 			if (file.error !== null && files.length > 1 && this.continueOnFail()) {
-				output.push({ json: { error: `File ${file.referenceId ?? '?'} failed: ${file.error}`, referenceId: file.referenceId } });
+				output.push({
+					json: {
+						error: `File ${file.referenceId ?? '?'} failed: ${file.error}`,
+						referenceId: file.referenceId,
+					},
+				});
 				continue;
 			}
-			const item = await finishedTranscriptItem(this, itemIndex, jobId, file, files.length > 1 ? file.body : raw);
+			const item = await finishedTranscriptItem(
+				this,
+				itemIndex,
+				jobId,
+				file,
+				files.length > 1 ? file.body : raw,
+			);
 			if (file.referenceId) item.json.referenceId = file.referenceId;
 			output.push(item);
 		}

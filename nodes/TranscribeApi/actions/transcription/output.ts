@@ -14,17 +14,26 @@ export async function finishedTranscriptItem(
 	raw: unknown,
 ): Promise<INodeExecutionData> {
 	if (!file) {
-		throw new NodeOperationError(context.getNode(), `The result of TranscribeAPI job ${jobId} holds no transcript`, {
-			itemIndex,
-			description: 'Use Get Result with Raw output to see what TranscribeAPI returned.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`The result of TranscribeAPI job ${jobId} holds no transcript`,
+			{
+				itemIndex,
+				description: 'Use Get Result with Raw output to see what TranscribeAPI returned.',
+			},
+		);
 	}
 	if (file.error !== null) {
 		const name = file.referenceId ? `File ${file.referenceId}` : 'The file';
-		throw new NodeOperationError(context.getNode(), `${name} of TranscribeAPI job ${jobId} failed: ${file.error}`, {
-			itemIndex,
-			description: 'Check that the file is a supported audio format (mp3, mpeg, mpga, m4a, wav or webm) and not empty.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`${name} of TranscribeAPI job ${jobId} failed: ${file.error}`,
+			{
+				itemIndex,
+				description:
+					'Check that the file is a supported audio format (mp3, mpeg, mpga, m4a, wav or webm) and not empty.',
+			},
+		);
 	}
 	return await transcriptItem(context, itemIndex, normalizeTranscript(file.body, jobId), raw);
 }

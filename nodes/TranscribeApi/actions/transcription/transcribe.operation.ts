@@ -1,37 +1,32 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import {
-	audioInputFields,
-	outputFields,
-	readAudioUrl,
-	readPollSettings,
-	transcriptItem,
-	waitFields,
-} from '../../../shared/descriptions';
+import { readAudioUrl, transcriptItem } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
 import { binarySource, multipartBody } from '../../../shared/upload';
-import { errorCodeOf, MIN_POLL_SECONDS, normalizeTranscript, PATHS, SYNC_MAX_BYTES, TRANSCRIBE_API } from '../../api';
+import { errorCodeOf, normalizeTranscript, PATHS, SYNC_MAX_BYTES, TRANSCRIBE_API } from '../../api';
 import { readResult, runBigFileJob, runUrlJob, waitForJobs } from '../../jobs';
 import type { TranscriptionRequest } from './fields';
-import { readTranscriptionRequest, transcriptionFields, transcriptionOptions } from './fields';
+import {
+	readTranscribeApiPollSettings,
+	readTranscriptionRequest,
+	transcriptionFields,
+	transcriptionOptions,
+} from './fields';
 import { finishedTranscriptItem, pendingJobItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
 export const description: INodeProperties[] = [
-	...audioInputFields(show),
-	...transcriptionFields(show),
-	...waitFields(show, ['poll', 'none'], {
-		mode: 'poll',
-		intervalSeconds: MIN_POLL_SECONDS,
-		minIntervalSeconds: MIN_POLL_SECONDS,
-		maxWaitMinutes: 120,
-	}),
-	...outputFields(show, { subtitles: true }),
+	...transcriptionFields(show, 120),
 	transcriptionOptions(show, [
 		{
 			displayName: 'Always Use an Async Job',
@@ -47,7 +42,10 @@ export const description: INodeProperties[] = [
 /** Sync answers that mean "too big for sync": the file goes through an async job instead. */
 const TOO_BIG_FOR_SYNC = ['audio_too_long', 'file_too_large'];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const outcomes: ItemOutcome[] = [];
 	const pending: PendingJob[] = [];
 	let pollSettings: PollSettings | undefined;
@@ -57,13 +55,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const request = readTranscriptionRequest(this, itemIndex);
 			const waitMode = this.getNodeParameter('waitMode', itemIndex) as string;
 			const settings =
-				waitMode === 'poll'
-					? readPollSettings(this, itemIndex, {
-							providerName: 'TranscribeAPI',
-							laterOperation: 'Get Result',
-							minIntervalSeconds: MIN_POLL_SECONDS,
-						})
-					: undefined;
+				waitMode === 'poll' ? readTranscribeApiPollSettings(this, itemIndex) : undefined;
 
 			const outcome = await submit(this, itemIndex, request);
 			if ('transcript' in outcome) {
@@ -91,7 +83,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			try {
 				if ('error' in result) throw result.error;
 				const { files, raw } = await readResult(this, result.result, itemIndex);
-				outcomes[itemIndex] = { output: [await finishedTranscriptItem(this, itemIndex, jobId, files[0], raw)] };
+				outcomes[itemIndex] = {
+					output: [await finishedTranscriptItem(this, itemIndex, jobId, files[0], raw)],
+				};
 			} catch (error) {
 				outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
 			}
@@ -103,7 +97,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 type Submitted = { transcript: INodeExecutionData } | { jobId: string };
 
 /** Sync when the file fits, otherwise (or when sync says it is too long) an async big-file job. */
-async function submit(context: IExecuteFunctions, itemIndex: number, request: TranscriptionRequest): Promise<Submitted> {
+async function submit(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	request: TranscriptionRequest,
+): Promise<Submitted> {
 	const jobFields: IDataObject = {
 		model: request.model,
 		language: request.language,
@@ -112,7 +110,9 @@ async function submit(context: IExecuteFunctions, itemIndex: number, request: Tr
 	};
 	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
 	if (inputType === 'url') {
-		return { jobId: await runUrlJob(context, readAudioUrl(context, itemIndex), jobFields, itemIndex) };
+		return {
+			jobId: await runUrlJob(context, readAudioUrl(context, itemIndex), jobFields, itemIndex),
+		};
 	}
 
 	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;

@@ -1,16 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { audioInputFields, outputFields, readAudioUrl, readPollSettings, waitFields } from '../../../shared/descriptions';
+import { readAudioUrl } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { UploadSource } from '../../../shared/upload';
 import { binarySource } from '../../../shared/upload';
 import type { FileResult } from '../../api';
-import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, MIN_POLL_SECONDS, rawStatusOf } from '../../api';
+import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, rawStatusOf } from '../../api';
 import { createBatchJob, readResult, waitForJobs } from '../../jobs';
 import { uploadFile, uploadsByReference } from '../../upload';
-import { readTranscriptionRequest, transcriptionFields, transcriptionOptions } from './fields';
+import {
+	readTranscribeApiPollSettings,
+	readTranscriptionRequest,
+	transcriptionFields,
+	transcriptionOptions,
+} from './fields';
 import { finishedTranscriptItem, pendingJobItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['transcribeBatch'] };
@@ -24,15 +34,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show },
 	},
-	...audioInputFields(show),
-	...transcriptionFields(show),
-	...waitFields(show, ['poll', 'none'], {
-		mode: 'poll',
-		intervalSeconds: MIN_POLL_SECONDS,
-		minIntervalSeconds: MIN_POLL_SECONDS,
-		maxWaitMinutes: 240,
-	}),
-	...outputFields(show, { subtitles: true }),
+	...transcriptionFields(show, 240),
 	transcriptionOptions(show),
 ];
 
@@ -45,25 +47,29 @@ interface BatchFile {
 	source?: UploadSource;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const outcomes: ItemOutcome[] = items.map(() => ({ output: [] }));
 	const fail = (itemIndex: number, error: unknown) => {
 		if (!this.continueOnFail()) throw forItem(this, error, itemIndex);
 		outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
 	};
 	if (items.length > MAX_BATCH_FILES) {
-		throw new NodeOperationError(this.getNode(), `A TranscribeAPI batch takes at most ${MAX_BATCH_FILES} files, not ${items.length}`, {
-			description: 'Split the items into smaller groups, for example with Loop Over Items.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`A TranscribeAPI batch takes at most ${MAX_BATCH_FILES} files, not ${items.length}`,
+			{
+				description: 'Split the items into smaller groups, for example with Loop Over Items.',
+			},
+		);
 	}
 
 	// Job-level settings come from the first item.
 	const request = readTranscriptionRequest(this, 0);
 	const waitMode = this.getNodeParameter('waitMode', 0) as string;
-	const pollSettings =
-		waitMode === 'poll'
-			? readPollSettings(this, 0, { providerName: 'TranscribeAPI', laterOperation: 'Get Result', minIntervalSeconds: MIN_POLL_SECONDS })
-			: undefined;
+	const pollSettings = waitMode === 'poll' ? readTranscribeApiPollSettings(this, 0) : undefined;
 
 	// 1. Read every item's file; a bad item fails alone and stays out of the batch.
 	const files: BatchFile[] = [];
@@ -77,7 +83,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				files.push({ itemIndex, referenceId });
 				continue;
 			}
-			const source = await binarySource(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex) as string);
+			const source = await binarySource(
+				this,
+				itemIndex,
+				this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+			);
 			manifest.push({ reference_id: referenceId, size_bytes: source.size });
 			files.push({ itemIndex, referenceId, source });
 		} catch (error) {
@@ -103,9 +113,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				try {
 					const upload = uploads.get(file.referenceId);
 					if (!upload) {
-						throw new NodeOperationError(this.getNode(), `TranscribeAPI sent no upload instructions for ${file.referenceId} of job ${jobId}`, {
-							itemIndex: file.itemIndex,
-						});
+						throw new NodeOperationError(
+							this.getNode(),
+							`TranscribeAPI sent no upload instructions for ${file.referenceId} of job ${jobId}`,
+							{
+								itemIndex: file.itemIndex,
+							},
+						);
 					}
 					await uploadFile(this, jobId, file.source!, upload, file.itemIndex);
 				} catch (error) {
@@ -123,21 +137,26 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const file of files) {
 			if ('error' in outcomes[file.itemIndex]) continue;
 			outcomes[file.itemIndex] = {
-				output: [await pendingJobItem(this, file.itemIndex, jobId, { reference_id: file.referenceId })],
+				output: [
+					await pendingJobItem(this, file.itemIndex, jobId, { reference_id: file.referenceId }),
+				],
 			};
 		}
 		return collectOutput(this, outcomes);
 	}
 
 	// 3. Wait for the job, then hand each file's transcript (or failure) back to its item.
-	const waited = (await waitForJobs(this, [{ jobId, itemIndex: files[0].itemIndex }], pollSettings)).get(jobId)!;
+	const waited = (
+		await waitForJobs(this, [{ jobId, itemIndex: files[0].itemIndex }], pollSettings)
+	).get(jobId)!;
 	let results: FileResult[] = [];
 	let raw: unknown;
 	try {
 		if ('error' in waited) throw waited.error;
 		({ files: results, raw } = await readResult(this, waited.result, files[0].itemIndex));
 	} catch (error) {
-		for (const file of files) if (!('error' in outcomes[file.itemIndex])) fail(file.itemIndex, error);
+		for (const file of files)
+			if (!('error' in outcomes[file.itemIndex])) fail(file.itemIndex, error);
 		return collectOutput(this, outcomes);
 	}
 	const byReference = matchResults(files, results);
@@ -145,7 +164,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if ('error' in outcomes[file.itemIndex]) continue;
 		try {
 			const result = byReference.get(file.referenceId);
-			const item = await finishedTranscriptItem(this, file.itemIndex, jobId, result, result?.body ?? raw);
+			const item = await finishedTranscriptItem(
+				this,
+				file.itemIndex,
+				jobId,
+				result,
+				result?.body ?? raw,
+			);
 			item.json.referenceId = file.referenceId;
 			outcomes[file.itemIndex] = { output: [item] };
 		} catch (error) {
@@ -164,6 +189,7 @@ function matchResults(files: BatchFile[], results: FileResult[]): Map<string, Fi
 		for (const result of named) byReference.set(result.referenceId!, result);
 		return byReference;
 	}
-	if (results.length === files.length) files.forEach((file, index) => byReference.set(file.referenceId, results[index]));
+	if (results.length === files.length)
+		files.forEach((file, index) => byReference.set(file.referenceId, results[index]));
 	return byReference;
 }
