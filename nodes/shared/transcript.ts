@@ -29,6 +29,8 @@ export interface NormalizedTranscript {
 	segments: TranscriptSegment[];
 	summary?: string | null;
 	subtitles?: string | null;
+	/** Why a failed job failed, in the provider's words. */
+	error?: string | null;
 }
 
 export type OutputMode = 'simplified' | 'raw';

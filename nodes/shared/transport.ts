@@ -39,6 +39,14 @@ export interface ApiRequest {
 	retryRateLimits?: boolean;
 	/** Item the request belongs to, for error messages. */
 	itemIndex?: number;
+	/** Credential field that holds this request's base URL (default "baseUrl"), for providers with several hosts. */
+	baseUrlField?: string;
+	/** An explicit base URL, for routes that need no credential (then `authenticate` is usually false). */
+	baseUrl?: string;
+	/** When false, the request is sent without the credential (public routes, nodes without one). */
+	authenticate?: boolean;
+	/** "stream": the body is handed over unread (for server-sent events); error bodies are still read. */
+	encoding?: 'stream';
 }
 
 export interface ApiResponse<T = unknown> {
@@ -71,9 +79,9 @@ const NETWORK_REASONS: Record<string, string> = {
 	ECONNABORTED: 'timed out',
 };
 
-export async function getBaseUrl(context: ApiContext, credentialType: string): Promise<string> {
+export async function getBaseUrl(context: ApiContext, credentialType: string, field = 'baseUrl'): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
-	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	return String(credentials[field] || credentials.baseUrl || '').replace(/\/+$/, '');
 }
 
 /**
@@ -85,7 +93,10 @@ export async function apiRequest<T = unknown>(
 	provider: ProviderProfile,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
-	const baseUrl = await getBaseUrl(context, provider.credentialType);
+	const baseUrl =
+		request.baseUrl !== undefined
+			? request.baseUrl.replace(/\/+$/, '')
+			: await getBaseUrl(context, provider.credentialType, request.baseUrlField);
 	const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(request.method);
 	const signal = cancelSignal(context);
 
@@ -113,6 +124,7 @@ export async function apiRequest<T = unknown>(
 
 		const { statusCode } = response!;
 		if (statusCode < 300) return response!;
+		if (request.encoding === 'stream') response!.body = (await readErrorBody(response!.body)) as T;
 
 		if (statusCode === 429) {
 			const retryAfterMs = parseRetryAfter(response!.headers['retry-after']);
@@ -153,13 +165,35 @@ async function send<T>(
 	// redirect): for a streamed upload that would be the whole file in memory.
 	if (isStreamingForm(body)) options.disableFollowRedirect = true;
 	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
+	if (request.encoding === 'stream') {
+		options.encoding = 'stream';
+		options.abortSignal = cancelSignal(context);
+	}
 
-	const raw = (await context.helpers.httpRequestWithAuthentication.call(
-		context,
-		provider.credentialType,
-		options,
-	)) as { statusCode: number; headers: Record<string, string>; body: T };
+	type Raw = { statusCode: number; headers: Record<string, string>; body: T };
+	const raw = (
+		request.authenticate === false
+			? await context.helpers.httpRequest(options)
+			: await context.helpers.httpRequestWithAuthentication.call(context, provider.credentialType, options)
+	) as Raw;
 	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+}
+
+/** An error answer to a streamed request: its text (at most 64 KiB), parsed when it is JSON. */
+async function readErrorBody(body: unknown): Promise<unknown> {
+	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return body;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as AsyncIterable<Uint8Array>) {
+		if (size < 65_536) chunks.push(Buffer.from(chunk));
+		size += chunk.length;
+	}
+	const text = Buffer.concat(chunks).toString('utf8');
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
 }
 
 function isStreamingForm(body: unknown): boolean {

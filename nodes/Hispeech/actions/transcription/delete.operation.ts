@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { jobIdField, readJobId } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { readText } from '../../../shared/transcript';
 import { deleteJob } from '../../api';
-import { jobIdField, readJobId } from './jobId';
+
 
 const show = { resource: ['transcription'], operation: ['delete'] };
 

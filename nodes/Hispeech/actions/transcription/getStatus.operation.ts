@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { outputFields, transcriptItem } from '../../../shared/descriptions';
+import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { getStatus, normalizeJob } from '../../api';
-import { jobIdField, readJobId } from './jobId';
+
 
 const show = { resource: ['transcription'], operation: ['getStatus'] };
 
