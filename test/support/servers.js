@@ -48,8 +48,24 @@ async function until(condition, ms = 10_000) {
 	}
 }
 
+/** Records every callback the emulator posts: its query and exact body bytes. */
+async function startReceiver() {
+	const calls = [];
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			const url = new URL(req.url, 'http://127.0.0.1');
+			calls.push({ query: Object.fromEntries(url.searchParams), headers: req.headers, body: Buffer.concat(chunks) });
+			res.end('ok');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${server.address().port}`, calls, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 function sha256(buffer) {
 	return crypto.createHash('sha256').update(buffer).digest('hex');
 }
 
-module.exports = { startFileServer, closedPort, until, sha256 };
+module.exports = { startFileServer, startReceiver, closedPort, until, sha256 };
