@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckOutcome } from '../shared/polling';
-import type { NormalizedTranscript, TranscriptSegment, TranscriptStatus, TranscriptWord } from '../shared/transcript';
-import { readNumber, readText } from '../shared/transcript';
+import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
+import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
 import type { AudioInput } from '../shared/descriptions';
@@ -165,39 +165,10 @@ function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): Tra
 	});
 }
 
-function normalizeWords(value: unknown): TranscriptWord[] | undefined {
-	if (!Array.isArray(value)) return undefined;
-	return (value as IDataObject[]).map((word) => {
-		const normalized: TranscriptWord = {
-			start: readNumber(word.start) ?? 0,
-			end: readNumber(word.end) ?? 0,
-			text: String(word.text ?? word.word ?? '').trim(),
-		};
-		const confidence = readNumber(word.confidence ?? word.probability);
-		if (confidence !== null) normalized.confidence = confidence;
-		return normalized;
-	});
-}
-
-function normalizeSegment(segment: IDataObject): TranscriptSegment {
-	const normalized: TranscriptSegment = {
-		start: readNumber(segment.start) ?? 0,
-		end: readNumber(segment.end) ?? 0,
-		text: String(segment.text ?? '').trim(),
-	};
-	const speaker = readText(segment.speaker ?? segment.speaker_label ?? segment.speaker_id);
-	if (speaker) normalized.speaker = speaker;
-	const confidence = readNumber(segment.confidence);
-	if (confidence !== null) normalized.confidence = confidence;
-	const words = normalizeWords(segment.words);
-	if (words) normalized.words = words;
-	return normalized;
-}
-
 /** Accepts the API page's names and the older blog post's (`uuid`, `transcript_text`). */
 export function normalizeTranscription(context: WithNode, data: IDataObject, itemIndex?: number): NormalizedTranscript {
 	const status = statusOf(context, data, itemIndex);
-	const segments = Array.isArray(data.segments) ? (data.segments as IDataObject[]).map(normalizeSegment) : [];
+	const segments = Array.isArray(data.segments) ? (data.segments as IDataObject[]).map((segment) => readSegment(segment, ['speaker', 'speaker_label', 'speaker_id'])) : [];
 	const language = readText(data.language ?? data.detected_language);
 	const normalized: NormalizedTranscript = {
 		provider: 'audiototextai',

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -10,8 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getTranscription, mapStatus, normalizeTranscription } from '../AudioToTextAi/api';
 import { tokenTriggerFields } from '../shared/descriptions';
-import { readText } from '../shared/transcript';
-import { tokenTriggerWebhook } from '../shared/webhook';
+import { callbackUrlGivenPerJob, jobCallbackIdentity, tokenTriggerWebhook } from '../shared/webhook';
 
 export class AudioToTextAiTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,28 +49,12 @@ export class AudioToTextAiTrigger implements INodeType {
 	};
 
 	// The callback URL is given to the provider with each job: there is nothing to register or remove.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = callbackUrlGivenPerJob;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await tokenTriggerWebhook(this, {
 			providerName: 'AudioToTextAI',
-			identify: (body) => {
-				const jobId = readText(body.id ?? body.uuid ?? body.job_id);
-				if (!jobId) return undefined;
-				return { jobId, status: mapStatus(body.status) ?? String(body.status ?? 'unknown').toLowerCase() };
-			},
+			identify: jobCallbackIdentity(['id', 'uuid', 'job_id'], mapStatus),
 			fetchFull: async ({ jobId }) => {
 				if (!this.getNodeParameter('fetchFullResult', false)) return undefined;
 				return await getTranscription(this, jobId, undefined, { segments: true });

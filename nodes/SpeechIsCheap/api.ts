@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CheckOutcome } from '../shared/polling';
 import { readServerSentEvents } from '../shared/sse';
 import type { SubtitleFormat } from '../shared/subtitles';
-import type { NormalizedTranscript, TranscriptSegment, TranscriptStatus, TranscriptWord } from '../shared/transcript';
-import { readBoolean, readNumber, readText } from '../shared/transcript';
+import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
+import { readBoolean, readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
 import type { AudioInput } from '../shared/descriptions';
@@ -157,31 +157,6 @@ function safeParse(text: string): unknown {
 	}
 }
 
-function normalizeWords(value: unknown): TranscriptWord[] | undefined {
-	if (!Array.isArray(value)) return undefined;
-	return (value as IDataObject[]).map((word) => ({
-		start: readNumber(word.start) ?? 0,
-		end: readNumber(word.end) ?? 0,
-		text: String(word.text ?? word.word ?? ''),
-	}));
-}
-
-export function normalizeSegment(segment: IDataObject): TranscriptSegment {
-	const normalized: TranscriptSegment = {
-		start: readNumber(segment.start) ?? 0,
-		end: readNumber(segment.end) ?? 0,
-		text: String(segment.text ?? '').trim(),
-	};
-	// "" when a labelled segment has no speech: no speaker then.
-	const speaker = readText(segment.speaker_id ?? segment.speaker);
-	if (speaker) normalized.speaker = speaker;
-	const confidence = readNumber(segment.confidence);
-	if (confidence !== null) normalized.confidence = confidence;
-	const words = normalizeWords(segment.words);
-	if (words) normalized.words = words;
-	return normalized;
-}
-
 /** "en (99.95%)" → "en". */
 function languageOf(output: IDataObject, segments: IDataObject[]): string | null {
 	const raw = readText(output.language) ?? segments.map((segment) => readText(segment.language)).find(Boolean) ?? null;
@@ -193,7 +168,7 @@ export function normalizeJob(context: WithNode, data: IDataObject, itemIndex?: n
 	const output = outputOf(data);
 	const rawSegments = Array.isArray(output.segments) ? (output.segments as IDataObject[]) : [];
 	const status = statusOf(context, data, itemIndex);
-	const segments = rawSegments.map(normalizeSegment);
+	const segments = rawSegments.map((segment) => readSegment(segment, ['speaker_id', 'speaker']));
 	const text = segments.map((segment) => segment.text).filter(Boolean).join(' ');
 	const normalized: NormalizedTranscript = {
 		provider: 'speechischeap',

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,8 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { tokenTriggerFields } from '../shared/descriptions';
-import { readText } from '../shared/transcript';
-import { tokenTriggerWebhook } from '../shared/webhook';
+import { callbackUrlGivenPerJob, jobCallbackIdentity, tokenTriggerWebhook } from '../shared/webhook';
 import { asJob, DEFAULT_BASE_URL, getJob, mapStatus, normalizeJob } from '../SpeechIsCheap/api';
 
 export class SpeechIsCheapTrigger implements INodeType {
@@ -58,28 +56,12 @@ export class SpeechIsCheapTrigger implements INodeType {
 	};
 
 	// The callback URL is given to the provider with each job: there is nothing to register or remove.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = callbackUrlGivenPerJob;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await tokenTriggerWebhook(this, {
 			providerName: 'Speech is Cheap',
-			identify: (body) => {
-				const jobId = readText(body.id ?? body.job_id);
-				if (!jobId) return undefined;
-				return { jobId, status: mapStatus(body.status) ?? String(body.status ?? 'unknown').toLowerCase() };
-			},
+			identify: jobCallbackIdentity(['id', 'job_id'], mapStatus),
 			fetchFull: async ({ jobId, status }) => {
 				if (status !== 'completed' || !this.getNodeParameter('fetchFullResult', false)) return undefined;
 				const baseUrl = String(this.getNodeParameter('baseUrl', DEFAULT_BASE_URL) || DEFAULT_BASE_URL);

@@ -175,25 +175,26 @@ export function readPollSettings(
 	};
 }
 
+function outputField(rawDescription: string): INodeProperties {
+	return {
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{
+				name: 'Simplified',
+				value: 'simplified',
+				description: 'The same transcript shape for every provider: text, language, duration, segments',
+			},
+			{ name: 'Raw', value: 'raw', description: rawDescription },
+		],
+		default: 'simplified',
+	};
+}
+
 /** Simplified or Raw output, and subtitles as a binary file when the transcript has segments. */
 export function outputFields(show: Show, options: { subtitles: boolean }): INodeProperties[] {
-	const fields: INodeProperties[] = [
-		{
-			displayName: 'Output',
-			name: 'output',
-			type: 'options',
-			options: [
-				{
-					name: 'Simplified',
-					value: 'simplified',
-					description: 'The same transcript shape for every provider: text, language, duration, segments',
-				},
-				{ name: 'Raw', value: 'raw', description: "The provider's own JSON, unchanged" },
-			],
-			default: 'simplified',
-			displayOptions: withShow(show),
-		},
-	];
+	const fields: INodeProperties[] = [{ ...outputField("The provider's own JSON, unchanged"), displayOptions: withShow(show) }];
 	if (options.subtitles) {
 		fields.push(
 			{
@@ -273,20 +274,7 @@ export function tokenTriggerFields(
 			default: ['completed', 'failed'],
 			description: 'Job statuses that start a run. Callbacks with other statuses are answered 200 and ignored.',
 		},
-		{
-			displayName: 'Output',
-			name: 'output',
-			type: 'options',
-			options: [
-				{
-					name: 'Simplified',
-					value: 'simplified',
-					description: 'The same transcript shape for every provider: text, language, duration, segments',
-				},
-				{ name: 'Raw', value: 'raw', description: 'The callback body (or the fetched job), unchanged' },
-			],
-			default: 'simplified',
-		},
+		outputField("The callback body (or the fetched job), unchanged"),
 	];
 }
 

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'crypto';
 import { createHash, createPublicKey, timingSafeEqual, verify } from 'crypto';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 /**
@@ -231,3 +231,30 @@ export async function tokenTriggerWebhook(
 	const json = output === 'raw' ? job : spec.normalize(job);
 	return { workflowData: [[{ json }]], webhookResponse: { received: true } };
 }
+
+/** Reads a callback's job ID (from the first of `idKeys` present) and its status, mapped when known. */
+export function jobCallbackIdentity(
+	idKeys: string[],
+	mapStatus: (value: unknown) => string | undefined,
+): TokenCallbackSpec['identify'] {
+	return (body) => {
+		const id = idKeys.map((key) => body[key]).find((value) => typeof value === 'string' || typeof value === 'number');
+		if (id === undefined || String(id) === '') return undefined;
+		return { jobId: String(id), status: mapStatus(body.status) ?? String(body.status ?? 'unknown').toLowerCase() };
+	};
+}
+
+/** webhookMethods for providers that take the callback URL with each job: nothing to register or remove. */
+export const callbackUrlGivenPerJob = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
+};

@@ -11,10 +11,10 @@ import {
 	waitFields,
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
-import { collectOutput, forItem } from '../../../shared/items';
+import type { Submission } from '../../../shared/jobs';
+import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
-import { pollUntilDone } from '../../../shared/polling';
-import { readBoolean } from '../../../shared/transcript';
+import { readBoolean, readText } from '../../../shared/transcript';
 import type { TranscribeOptions } from '../../api';
 import { checkTranscription, normalizeTranscription, transcribe } from '../../api';
 
@@ -111,80 +111,48 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface Submission {
-	itemIndex: number;
-	waitMode: WaitMode;
-	jobId: string;
-	answer: IDataObject;
-}
-
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const submissions: Submission[] = [];
 	let pollSettings: PollSettings | undefined;
-
-	// 1. Submit every item; a failed item stops only itself (with Continue On Fail).
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
-			if (waitMode === 'poll') {
-				pollSettings ??= readPollSettings(this, itemIndex, {
-					providerName: 'AudioToTextAI',
-					laterOperation: 'Get',
-					minIntervalSeconds: 0.1,
-				});
-			}
-			const options = readOptions(this, itemIndex);
-			const input = await readAudioInput(this, itemIndex);
-			const answer = await transcribe(this, itemIndex, input, options);
-			const jobId = String(answer.id ?? answer.uuid ?? '');
-			if (!jobId) throw new NodeOperationError(this.getNode(), 'AudioToTextAI returned no job ID', { itemIndex });
-			submissions.push({ itemIndex, waitMode, jobId, answer });
-			outcomes.push({ output: [] });
-		} catch (error) {
-			if (!this.continueOnFail()) throw forItem(this, error, itemIndex);
-			outcomes.push({ error: forItem(this, error, itemIndex) });
+	const submit = async (itemIndex: number): Promise<Submission<IDataObject>> => {
+		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
+		if (waitMode === 'poll') {
+			// One wait serves all items, so its interval and limit come from the first polling item.
+			pollSettings ??= readPollSettings(this, itemIndex, {
+				providerName: 'AudioToTextAI',
+				laterOperation: 'Get',
+				minIntervalSeconds: 0.1,
+			});
 		}
-	}
-
-	// 2. Wait for the jobs the way each item asked.
-	for (const [itemIndex, outcome] of await waitForJobs(this, submissions, pollSettings)) {
-		outcomes[itemIndex] = outcome;
-	}
-	return collectOutput(this, outcomes);
+		const options = readOptions(this, itemIndex);
+		const answer = await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options);
+		const jobId = readText(answer.id ?? answer.uuid);
+		if (!jobId) throw new NodeOperationError(this.getNode(), 'AudioToTextAI returned no job ID', { itemIndex });
+		return { itemIndex, waitMode, jobId, answer };
+	};
+	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
+		await waitForJobs(this, submissions, outcomes, pollSettings);
+	});
 }
 
 /** The one place that decides how a submitted job is waited for, per wait mode. */
 async function waitForJobs(
 	context: IExecuteFunctions,
-	submissions: Submission[],
+	submissions: Array<Submission<IDataObject>>,
+	outcomes: Map<number, ItemOutcome>,
 	pollSettings: PollSettings | undefined,
-): Promise<Map<number, ItemOutcome>> {
-	const outcomes = new Map<number, ItemOutcome>();
-	const finish = async (itemIndex: number, job: IDataObject) => {
-		try {
+): Promise<void> {
+	const finish = async (itemIndex: number, job: IDataObject) =>
+		await settle(context, itemIndex, async () => {
 			const normalized = normalizeTranscription(context, job, itemIndex);
-			outcomes.set(itemIndex, { output: [await transcriptItem(context, itemIndex, normalized, job)] });
-		} catch (error) {
-			outcomes.set(itemIndex, { error: forItem(context, error, itemIndex) });
-		}
-	};
-
+			return await transcriptItem(context, itemIndex, normalized, job);
+		});
 	const polled: PendingJob[] = [];
 	for (const { itemIndex, waitMode, jobId, answer } of submissions) {
-		if (waitMode === 'none') await finish(itemIndex, answer);
-		else polled.push({ jobId, itemIndex });
+		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, answer));
+		else polled.push({ jobId: jobId!, itemIndex });
 	}
-	if (polled.length > 0 && pollSettings) {
-		const check = async (job: PendingJob) => await checkTranscription(context, job.jobId, job.itemIndex);
-		const results = await pollUntilDone(context, polled, check, pollSettings);
-		for (const { jobId, itemIndex } of polled) {
-			const result = results.get(jobId)!;
-			if ('error' in result) outcomes.set(itemIndex, { error: forItem(context, result.error, itemIndex) });
-			else await finish(itemIndex, result.result);
-		}
-	}
-	return outcomes;
+	const check = async (job: PendingJob) => await checkTranscription(context, job.jobId, job.itemIndex);
+	await pollJobs(context, polled, check, pollSettings, outcomes, finish);
 }
 
 function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeOptions {

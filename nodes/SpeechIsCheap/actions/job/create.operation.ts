@@ -11,9 +11,10 @@ import {
 	waitFields,
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
-import { collectOutput, forItem } from '../../../shared/items';
+import type { Submission } from '../../../shared/jobs';
+import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
-import { pollUntilDone } from '../../../shared/polling';
+import { readText } from '../../../shared/transcript';
 import {
 	asJob,
 	checkJob,
@@ -140,103 +141,73 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface Submission {
-	itemIndex: number;
-	waitMode: WaitMode;
-	jobId: string | null;
-	/** The creation answer: a job, or (Stream) the event stream being read. */
-	answer: IDataObject | Promise<IDataObject>;
-}
-
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const submissions: Submission[] = [];
 	let pollSettings: PollSettings | undefined;
-
-	// 1. Submit every item; a failed item stops only itself (with Continue On Fail).
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
-			if (waitMode === 'poll') {
-				// One wait serves all items, so its interval and limit come from the first polling item.
-				pollSettings ??= readPollSettings(this, itemIndex, {
-					providerName: 'Speech is Cheap',
-					laterOperation: 'Get',
-					minIntervalSeconds: 0.1,
-				});
-			}
-			const parameters = readCreateParameters(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
-			if (waitMode === 'stream') parameters.can_stream_output = true;
-			const input = await readAudioInput(this, itemIndex);
-			const body = await createJob(this, itemIndex, input, parameters);
-			// A stream is read at once, so every item's stream is consumed while the others run.
-			const answer = waitMode === 'stream' ? readJobStream(this, body, itemIndex) : asJob(this, body, itemIndex);
-			if (answer instanceof Promise) answer.catch(() => undefined);
-			const jobId = answer instanceof Promise ? null : String(answer.id ?? '') || null;
-			submissions.push({ itemIndex, waitMode, jobId, answer });
-			outcomes.push({ output: [] });
-		} catch (error) {
-			if (!this.continueOnFail()) throw forItem(this, error, itemIndex);
-			outcomes.push({ error: forItem(this, error, itemIndex) });
+	const submit = async (itemIndex: number): Promise<Submission<Answer>> => {
+		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
+		if (waitMode === 'poll') {
+			// One wait serves all items, so its interval and limit come from the first polling item.
+			pollSettings ??= readPollSettings(this, itemIndex, {
+				providerName: 'Speech is Cheap',
+				laterOperation: 'Get',
+				minIntervalSeconds: 0.1,
+			});
 		}
-	}
-
-	// 2. Wait for the jobs the way each item asked.
-	for (const [itemIndex, outcome] of await waitForJobs(this, submissions, pollSettings)) {
-		outcomes[itemIndex] = outcome;
-	}
-	return collectOutput(this, outcomes);
+		const parameters = readCreateParameters(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+		if (waitMode === 'stream') parameters.can_stream_output = true;
+		const body = await createJob(this, itemIndex, await readAudioInput(this, itemIndex), parameters);
+		if (waitMode === 'stream') {
+			// Each stream is read at once, so every item's stream is consumed while the others run.
+			const reading = readJobStream(this, body, itemIndex);
+			reading.catch(() => undefined);
+			return { itemIndex, waitMode, jobId: null, answer: reading };
+		}
+		const job = asJob(this, body, itemIndex);
+		return { itemIndex, waitMode, jobId: readText(job.id) ?? null, answer: job };
+	};
+	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
+		await waitForJobs(this, submissions, outcomes, pollSettings);
+	});
 }
+
+/** A job as created, or (Stream) the job being read from its event stream. */
+type Answer = IDataObject | Promise<IDataObject>;
 
 /** The one place that decides how a submitted job is waited for, per wait mode. */
 async function waitForJobs(
 	context: IExecuteFunctions,
-	submissions: Submission[],
+	submissions: Array<Submission<Answer>>,
+	outcomes: Map<number, ItemOutcome>,
 	pollSettings: PollSettings | undefined,
-): Promise<Map<number, ItemOutcome>> {
-	const outcomes = new Map<number, ItemOutcome>();
-	const finish = async (itemIndex: number, job: IDataObject, expectDone: boolean) => {
-		try {
+): Promise<void> {
+	const finish = async (itemIndex: number, job: IDataObject, expectDone: boolean) =>
+		await settle(context, itemIndex, async () => {
 			const normalized = normalizeJob(context, job, itemIndex);
 			if (expectDone && normalized.status !== 'completed') {
 				throw jobEndedError(context, String(normalized.jobId ?? ''), job, itemIndex);
 			}
-			outcomes.set(itemIndex, { output: [await transcriptItem(context, itemIndex, normalized, job)] });
-		} catch (error) {
-			outcomes.set(itemIndex, { error: forItem(context, error, itemIndex) });
-		}
-	};
-
-	const polled: PendingJob[] = [];
-	for (const submission of submissions) {
-		const { itemIndex, waitMode, jobId, answer } = submission;
-		if (waitMode === 'none') await finish(itemIndex, answer as IDataObject, false);
-		else if (waitMode === 'poll') {
-			if (jobId) polled.push({ jobId, itemIndex });
-			else outcomes.set(itemIndex, { error: new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', { itemIndex }) });
-		}
-	}
-
-	const streamed = submissions
-		.filter((submission) => submission.waitMode === 'stream')
-		.map(async ({ itemIndex, answer }) => {
-			try {
-				await finish(itemIndex, await answer, true);
-			} catch (error) {
-				outcomes.set(itemIndex, { error: forItem(context, error, itemIndex) });
-			}
+			return await transcriptItem(context, itemIndex, normalized, job);
 		});
 
-	const polling = async () => {
-		if (polled.length === 0 || !pollSettings) return;
-		const results = await pollUntilDone(context, polled, async (job) => await checkJob(context, job.jobId, job.itemIndex), pollSettings);
-		for (const { jobId, itemIndex } of polled) {
-			const result = results.get(jobId)!;
-			if ('error' in result) outcomes.set(itemIndex, { error: forItem(context, result.error, itemIndex) });
-			else await finish(itemIndex, result.result, true);
+	const polled: PendingJob[] = [];
+	const streamed: Array<Promise<void>> = [];
+	for (const { itemIndex, waitMode, jobId, answer } of submissions) {
+		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, await answer, false));
+		else if (waitMode === 'stream') {
+			streamed.push(
+				(async () => {
+					const job = await settle(context, itemIndex, async () => ({ json: await answer }));
+					outcomes.set(itemIndex, 'error' in job ? job : await finish(itemIndex, job.output[0].json, true));
+				})(),
+			);
+		} else if (jobId) polled.push({ jobId, itemIndex });
+		else {
+			outcomes.set(itemIndex, {
+				error: new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', { itemIndex }),
+			});
 		}
-	};
-
-	await Promise.all([...streamed, polling()]);
-	return outcomes;
+	}
+	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
+	const polling = pollJobs(context, polled, check, pollSettings, outcomes, async (itemIndex, job) => await finish(itemIndex, job, true));
+	await Promise.all([...streamed, polling]);
 }
