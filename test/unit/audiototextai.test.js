@@ -79,3 +79,23 @@ describe('AudioToTextAI normalizer', () => {
 		expect(normalizeTranscription(context, { id: 'f', status: 'failed' }).error).toBeNull();
 	});
 });
+
+describe('example workflows', () => {
+	test.each(['speechischeap', 'audiototextai'])('examples/%s.json uses registered node types and valid parameters', (name) => {
+		const workflow = require(`../../examples/${name}.json`);
+		const index = require('../../index.js');
+		const types = Object.fromEntries(Object.values(index.nodes).map((NodeClass) => [`n8n-nodes-transcription.${new NodeClass().description.name}`, new NodeClass().description]));
+		const ours = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-transcription.'));
+		expect(ours.length).toBeGreaterThanOrEqual(3);
+		for (const node of ours) {
+			const description = types[node.type];
+			expect(description).toBeDefined();
+			const names = new Set(description.properties.map((property) => property.name));
+			for (const parameter of Object.keys(node.parameters)) expect(names.has(parameter)).toBe(true);
+		}
+		for (const [from, { main }] of Object.entries(workflow.connections)) {
+			expect(workflow.nodes.some((node) => node.name === from)).toBe(true);
+			for (const target of main.flat()) expect(workflow.nodes.some((node) => node.name === target.node)).toBe(true);
+		}
+	});
+});
