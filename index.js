@@ -1,14 +1,11 @@
 // n8n loads the package through the `n8n` section of package.json; this entry exports the same
-// built classes for anyone who requires the package directly.
-const { Hispeech } = require('./dist/nodes/Hispeech/Hispeech.node');
-const { SttAi } = require('./dist/nodes/SttAi/SttAi.node');
-const { TranscribeApi } = require('./dist/nodes/TranscribeApi/TranscribeApi.node');
-const { TranscribeApiTrigger } = require('./dist/nodes/TranscribeApiTrigger/TranscribeApiTrigger.node');
-const { HispeechApi } = require('./dist/credentials/HispeechApi.credentials');
-const { SttAiApi } = require('./dist/credentials/SttAiApi.credentials');
-const { TranscribeApiApi } = require('./dist/credentials/TranscribeApiApi.credentials');
+// built classes (by class name) for anyone who requires the package directly.
+const path = require('node:path');
+const { n8n } = require('./package.json');
+
+const load = (files) => Object.assign({}, ...files.map((file) => require(path.join(__dirname, file))));
 
 module.exports = {
-	nodes: { Hispeech, SttAi, TranscribeApi, TranscribeApiTrigger },
-	credentials: { HispeechApi, SttAiApi, TranscribeApiApi },
+	nodes: load(n8n.nodes),
+	credentials: load(n8n.credentials),
 };

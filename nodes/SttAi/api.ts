@@ -120,7 +120,7 @@ export async function sttAiRequest<T = IDataObject>(context: Context, call: Call
 		itemIndex: call.itemIndex,
 		idempotent: call.idempotent,
 		baseUrlField: call.account ? ACCOUNT_BASE_URL : undefined,
-		streamResponse: call.streamResponse,
+		encoding: call.streamResponse ? 'stream' : undefined,
 		headers: call.streamResponse ? { Accept: '*/*' } : undefined,
 	});
 }

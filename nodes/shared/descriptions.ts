@@ -179,25 +179,26 @@ export function readPollSettings(
 	};
 }
 
+function outputField(rawDescription: string): INodeProperties {
+	return {
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{
+				name: 'Simplified',
+				value: 'simplified',
+				description: 'The same transcript shape for every provider: text, language, duration, segments',
+			},
+			{ name: 'Raw', value: 'raw', description: rawDescription },
+		],
+		default: 'simplified',
+	};
+}
+
 /** Simplified or Raw output, and subtitles as a binary file when the transcript has segments. */
 export function outputFields(show: Show, options: { subtitles: boolean }): INodeProperties[] {
-	const fields: INodeProperties[] = [
-		{
-			displayName: 'Output',
-			name: 'output',
-			type: 'options',
-			options: [
-				{
-					name: 'Simplified',
-					value: 'simplified',
-					description: 'The same transcript shape for every provider: text, language, duration, segments',
-				},
-				{ name: 'Raw', value: 'raw', description: "The provider's own JSON, unchanged" },
-			],
-			default: 'simplified',
-			displayOptions: withShow(show),
-		},
-	];
+	const fields: INodeProperties[] = [{ ...outputField("The provider's own JSON, unchanged"), displayOptions: withShow(show) }];
 	if (options.subtitles) {
 		fields.push(
 			{
@@ -242,4 +243,85 @@ export async function transcriptItem(
 		item.binary = { [property]: await subtitleBinary(context, normalized.segments, format, baseName) };
 	}
 	return item;
+}
+
+/**
+ * The fields of a trigger for providers that do not sign callbacks: the notice telling which URL to
+ * give the provider, the secret token it must carry, the statuses that start a run, and the output.
+ */
+export function tokenTriggerFields(
+	providerName: string,
+	statuses: INodePropertyOptions[],
+): INodeProperties[] {
+	return [
+		{
+			displayName: `${providerName} does not sign its callbacks, so this trigger only accepts calls that carry your Secret Token. Give ${providerName} this node's Production URL (shown above, under Webhook URLs) followed by <code>?token=</code> and your Secret Token, e.g. <code>https://n8n.example.com/webhook/…/callback?token=YOUR_SECRET</code>, as the job's Webhook URL.`,
+			name: 'callbackUrlNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Secret Token',
+			name: 'secretToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A long random string you choose. Calls without it get 401, calls with another token get 403, and neither starts a run.',
+		},
+		{
+			displayName: 'Statuses',
+			name: 'statuses',
+			type: 'multiOptions',
+			options: statuses,
+			default: ['completed', 'failed'],
+			description: 'Job statuses that start a run. Callbacks with other statuses are answered 200 and ignored.',
+		},
+		outputField("The callback body (or the fetched job), unchanged"),
+	];
+}
+
+/** The ID of an existing job; by default taken from the incoming item (a "Don't Wait" result). */
+export function jobIdField(show: Show, description: string, placeholder = 'c9bc1860-2279-11f0-8545-24e1ac00d517'): INodeProperties {
+	return {
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '={{ $json.jobId ?? $json.job_id ?? $json.id }}',
+		required: true,
+		placeholder,
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function readJobId(context: IExecuteFunctions, itemIndex: number, createOperation = 'Transcribe'): string {
+	const value = context.getNodeParameter('jobId', itemIndex) as unknown;
+	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+		throw new NodeOperationError(context.getNode(), 'The job ID is empty', {
+			itemIndex,
+			description: `Map the "jobId" field of a ${createOperation} result run with "Don't Wait", or paste the job ID.`,
+		});
+	}
+	return String(value).trim();
+}
+
+/** Audio for a provider that downloads URLs itself: the URL as given, or the binary file to upload. */
+export type AudioInput = { url: string } | { file: UploadSource };
+
+export async function readAudioInput(context: IExecuteFunctions, itemIndex: number): Promise<AudioInput> {
+	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
+	if (inputType !== 'url') {
+		const property = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
+		return { file: await binarySource(context, itemIndex, property) };
+	}
+	const url = String(context.getNodeParameter('audioUrl', itemIndex) ?? '').trim();
+	if (!/^https?:\/\/\S+$/i.test(url)) {
+		throw new NodeOperationError(context.getNode(), url ? `"${url}" is not a valid http(s) URL` : 'The audio URL is empty', {
+			itemIndex,
+			description: 'Enter a public URL such as https://example.com/audio.mp3, or switch "Audio Source" to Binary File.',
+		});
+	}
+	return { url };
 }

@@ -55,3 +55,21 @@ export async function runForEachItem(
 	}
 	return collectOutput(context, outcomes);
 }
+
+/** One operation module: its `execute` turns the input items into output items. */
+export type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> };
+
+/** Hands the input items to the operation chosen by the node's resource and operation parameters. */
+export async function routeToOperation(
+	context: IExecuteFunctions,
+	resources: Record<string, Record<string, Operation>>,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const resource = context.getNodeParameter('resource', 0) as string;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const handler = resources[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(context.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
+	}
+	return [await handler.execute.call(context, items)];
+}

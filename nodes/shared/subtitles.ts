@@ -41,13 +41,18 @@ export async function subtitleBinary(
 	format: SubtitleFormat,
 	baseName: string,
 ): Promise<IBinaryData> {
-	const content = renderSubtitles(segments, format);
+	return await subtitleFile(context, renderSubtitles(segments, format), format, baseName);
+}
+
+/** Stores subtitles text (rendered here or by the provider) as an n8n binary file. */
+export async function subtitleFile(
+	context: IExecuteFunctions,
+	content: string,
+	format: SubtitleFormat,
+	baseName: string,
+): Promise<IBinaryData> {
 	const mimeType = format === 'srt' ? 'application/x-subrip' : 'text/vtt';
-	return await context.helpers.prepareBinaryData(
-		Buffer.from(content, 'utf8'),
-		`${baseName}.${format}`,
-		mimeType,
-	);
+	return await context.helpers.prepareBinaryData(Buffer.from(content, 'utf8'), `${baseName}.${format}`, mimeType);
 }
 
 /** Reads "HH:MM:SS,mmm", "HH:MM:SS.mmm" or "MM:SS.mmm" as seconds. */

@@ -29,6 +29,8 @@ export interface NormalizedTranscript {
 	segments: TranscriptSegment[];
 	summary?: string | null;
 	subtitles?: string | null;
+	/** Why a failed job failed, in the provider's words. */
+	error?: string | null;
 }
 
 export type OutputMode = 'simplified' | 'raw';
@@ -68,4 +70,35 @@ export function readNumber(value: unknown): number | null {
 export function readText(value: unknown): string | null {
 	if (typeof value !== 'string') return null;
 	return value === 'null' ? null : value;
+}
+
+/** Word timings (`text` or `word`, `confidence` or `probability`), or undefined when there are none. */
+export function readWords(value: unknown): TranscriptWord[] | undefined {
+	if (!Array.isArray(value)) return undefined;
+	return (value as IDataObject[]).map((word) => {
+		const normalized: TranscriptWord = {
+			start: readNumber(word.start) ?? 0,
+			end: readNumber(word.end) ?? 0,
+			text: String(word.text ?? word.word ?? '').trim(),
+		};
+		const confidence = readNumber(word.confidence ?? word.probability);
+		if (confidence !== null) normalized.confidence = confidence;
+		return normalized;
+	});
+}
+
+/** A timed segment; `speakerKeys` name the fields a provider may put the speaker in (an empty one means none). */
+export function readSegment(segment: IDataObject, speakerKeys: string[]): TranscriptSegment {
+	const normalized: TranscriptSegment = {
+		start: readNumber(segment.start) ?? 0,
+		end: readNumber(segment.end) ?? 0,
+		text: String(segment.text ?? '').trim(),
+	};
+	const speaker = speakerKeys.map((key) => readText(segment[key])).find(Boolean);
+	if (speaker) normalized.speaker = speaker;
+	const confidence = readNumber(segment.confidence);
+	if (confidence !== null) normalized.confidence = confidence;
+	const words = readWords(segment.words);
+	if (words) normalized.words = words;
+	return normalized;
 }

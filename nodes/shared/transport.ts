@@ -41,13 +41,14 @@ export interface ApiRequest {
 	retryRateLimits?: boolean;
 	/** Item the request belongs to, for error messages. */
 	itemIndex?: number;
-	/** Credential field holding the base URL, for providers with several (default "baseUrl"). */
+	/** Credential field that holds this request's base URL (default "baseUrl"), for providers with several hosts. */
 	baseUrlField?: string;
-	/**
-	 * Answer a file: a successful body comes back as a stream (for n8n's binary storage, never held
-	 * in memory); an error body is still read as JSON or text for the message.
-	 */
-	streamResponse?: boolean;
+	/** An explicit base URL, for routes that need no credential (then `authenticate` is usually false). */
+	baseUrl?: string;
+	/** When false, the request is sent without the credential (public routes, nodes without one). */
+	authenticate?: boolean;
+	/** "stream": the body is handed over unread (for server-sent events); error bodies are still read. */
+	encoding?: 'stream';
 }
 
 export interface ApiResponse<T = unknown> {
@@ -82,7 +83,7 @@ const NETWORK_REASONS: Record<string, string> = {
 
 export async function getBaseUrl(context: ApiContext, credentialType: string, field = 'baseUrl'): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
-	return String(credentials[field] ?? '').replace(/\/+$/, '');
+	return String(credentials[field] || credentials.baseUrl || '').replace(/\/+$/, '');
 }
 
 /**
@@ -94,7 +95,10 @@ export async function apiRequest<T = unknown>(
 	provider: ProviderProfile,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
-	const baseUrl = await getBaseUrl(context, provider.credentialType, request.baseUrlField);
+	const baseUrl =
+		request.baseUrl !== undefined
+			? request.baseUrl.replace(/\/+$/, '')
+			: await getBaseUrl(context, provider.credentialType, request.baseUrlField);
 	const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(request.method);
 	const signal = cancelSignal(context);
 
@@ -122,6 +126,7 @@ export async function apiRequest<T = unknown>(
 
 		const { statusCode } = response!;
 		if (statusCode < 300) return response!;
+		if (request.encoding === 'stream') response!.body = (await readErrorBody(response!.body)) as T;
 
 		if (statusCode === 429) {
 			const retryAfterMs = parseRetryAfter(response!.headers['retry-after']);
@@ -158,24 +163,26 @@ async function send<T>(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	if (request.streamResponse) options.encoding = 'stream';
 	// The redirect-following transport keeps a copy of every body byte it sends (to replay it after a
 	// redirect): for a streamed upload that would be the whole file in memory.
 	if (isStreamingForm(body)) options.disableFollowRedirect = true;
 	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
+	if (request.encoding === 'stream') {
+		options.encoding = 'stream';
+		options.abortSignal = cancelSignal(context);
+	}
 
-	const raw = (await context.helpers.httpRequestWithAuthentication.call(
-		context,
-		provider.credentialType,
-		options,
-	)) as { statusCode: number; headers: Record<string, string>; body: T };
-	const streamedError = request.streamResponse && raw.statusCode >= 300;
-	const responseBody = streamedError ? ((await readErrorStream(raw.body)) as T) : raw.body;
-	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: responseBody };
+	type Raw = { statusCode: number; headers: Record<string, string>; body: T };
+	const raw = (
+		request.authenticate === false
+			? await context.helpers.httpRequest(options)
+			: await context.helpers.httpRequestWithAuthentication.call(context, provider.credentialType, options)
+	) as Raw;
+	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 }
 
-/** An error answered to a file request: read it (up to 64 KiB) as JSON, or else as text. */
-async function readErrorStream(body: unknown): Promise<unknown> {
+/** An error answer to a streamed request: its text (at most 64 KiB), parsed when it is JSON. */
+async function readErrorBody(body: unknown): Promise<unknown> {
 	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return body;
 	const chunks: Buffer[] = [];
 	let size = 0;

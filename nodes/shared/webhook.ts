@@ -1,6 +1,7 @@
 import type { KeyObject } from 'crypto';
 import { createHash, createPublicKey, timingSafeEqual, verify } from 'crypto';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 /**
  * Callback authentication for trigger nodes: constant-time secret checks, Ed25519 signatures over
@@ -153,3 +154,127 @@ export function acknowledgeOnly(context: IWebhookFunctions, reason: string): IWe
 	response.status(200).json({ received: true, ignored: reason });
 	return { noWebhookResponse: true };
 }
+
+/** Forgets a recorded delivery (its run could not start), so a repeat of it is accepted. */
+export function forgetDelivery(staticData: IDataObject, deliveryKey: string): void {
+	const seen = staticData[DELIVERY_STORE] as Record<string, number> | undefined;
+	if (seen) delete seen[deliveryKey];
+}
+
+/** How a trigger for unsigned callbacks reads the job and status out of a body. */
+export interface TokenCallbackSpec {
+	/** The secret the callback URL must carry as `?token=`. */
+	secret: string;
+	/** The job ID and its normalized status, or undefined when the body is not a job callback. */
+	identify: (body: IDataObject) => { jobId: string; status: string } | undefined;
+	/** Statuses that start a run; others are acknowledged and ignored. */
+	acceptedStatuses: string[];
+	/** How long a delivery is remembered for the duplicate check. */
+	keepMs: number;
+}
+
+export type TokenCallback =
+	| { response: IWebhookResponseData }
+	| { body: IDataObject; jobId: string; status: string; deliveryKey: string; staticData: IDataObject };
+
+/**
+ * Receives a callback from a provider that does not sign its calls: the URL must carry the secret
+ * token (401 when missing, 403 when wrong, compared in constant time), the body must be a JSON
+ * object naming a job (400 otherwise), the status must be one the user accepts, and the same job
+ * and status are let through once (recorded in the node's static data).
+ */
+export function receiveTokenCallback(context: IWebhookFunctions, spec: TokenCallbackSpec): TokenCallback {
+	const query = context.getQueryData() as IDataObject;
+	const token = Array.isArray(query.token) ? query.token[0] : query.token;
+	if (typeof token !== 'string' || token === '') {
+		return { response: rejectCall(context, 401, 'Missing token: add ?token=<secret> to the callback URL') };
+	}
+	if (!secretsMatch(token, spec.secret)) return { response: rejectCall(context, 403, 'Wrong token') };
+
+	const raw = rawBodyOf(context) ?? Buffer.from(JSON.stringify(context.getBodyData() ?? null), 'utf8');
+	const body = parseJsonObject(raw);
+	if (!body) return { response: rejectCall(context, 400, 'The body must be a JSON object') };
+	const job = spec.identify(body);
+	if (!job) return { response: rejectCall(context, 400, 'The body names no job (no id)') };
+	if (!spec.acceptedStatuses.includes(job.status)) {
+		return { response: acknowledgeOnly(context, `status ${job.status} is not selected`) };
+	}
+	const staticData = context.getWorkflowStaticData('node');
+	const deliveryKey = `${job.jobId}:${job.status}`;
+	if (!isFirstDelivery(staticData, deliveryKey, Date.now(), spec.keepMs)) {
+		return { response: acknowledgeOnly(context, 'duplicate delivery') };
+	}
+	return { body, ...job, deliveryKey, staticData };
+}
+
+/** Seven days: longer than any provider resends a callback. */
+const DELIVERY_MEMORY_MS = 7 * 24 * 3_600_000;
+
+export interface TokenTriggerSpec {
+	providerName: string;
+	identify: TokenCallbackSpec['identify'];
+	/** The complete job, when the user asked for it and the callback alone is not enough; undefined keeps the body. */
+	fetchFull?: (job: { jobId: string; status: string; body: IDataObject }) => Promise<IDataObject | undefined>;
+	/** The normalized transcript of a callback body or fetched job (Simplified output). */
+	normalize: (body: IDataObject) => IDataObject;
+}
+
+/**
+ * The whole webhook() of a trigger built with `tokenTriggerFields`: checks the token, the body,
+ * the status and duplicates, optionally fetches the full job, and starts one run with the
+ * Simplified or Raw output. A run that could not start (the fetch failed) is not remembered as
+ * delivered, so a repeat of the callback is accepted.
+ */
+export async function tokenTriggerWebhook(
+	context: IWebhookFunctions,
+	spec: TokenTriggerSpec,
+): Promise<IWebhookResponseData> {
+	const received = receiveTokenCallback(context, {
+		secret: String(context.getNodeParameter('secretToken', '') ?? ''),
+		identify: spec.identify,
+		acceptedStatuses: context.getNodeParameter('statuses', []) as string[],
+		keepMs: DELIVERY_MEMORY_MS,
+	});
+	if ('response' in received) return received.response;
+
+	let job = received.body;
+	try {
+		job = (await spec.fetchFull?.({ jobId: received.jobId, status: received.status, body: job })) ?? job;
+	} catch (error) {
+		forgetDelivery(received.staticData, received.deliveryKey);
+		throw new NodeApiError(context.getNode(), { message: (error as Error).message } as JsonObject, {
+			message: `Could not fetch ${spec.providerName} job ${received.jobId}: ${(error as Error).message}`,
+			description: (error as { description?: string }).description ?? undefined,
+		});
+	}
+	const output = context.getNodeParameter('output', 'simplified') as string;
+	const json = output === 'raw' ? job : spec.normalize(job);
+	return { workflowData: [[{ json }]], webhookResponse: { received: true } };
+}
+
+/** Reads a callback's job ID (from the first of `idKeys` present) and its status, mapped when known. */
+export function jobCallbackIdentity(
+	idKeys: string[],
+	mapStatus: (value: unknown) => string | undefined,
+): TokenCallbackSpec['identify'] {
+	return (body) => {
+		const id = idKeys.map((key) => body[key]).find((value) => typeof value === 'string' || typeof value === 'number');
+		if (id === undefined || String(id) === '') return undefined;
+		return { jobId: String(id), status: mapStatus(body.status) ?? String(body.status ?? 'unknown').toLowerCase() };
+	};
+}
+
+/** webhookMethods for providers that take the callback URL with each job: nothing to register or remove. */
+export const callbackUrlGivenPerJob = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
+};

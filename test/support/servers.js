@@ -30,7 +30,7 @@ async function startFileServer(files) {
 	};
 }
 
-/** Receives webhook calls on 127.0.0.1, keeping each one's headers and exact raw body; answers 200. */
+/** Receives webhook calls on 127.0.0.1, keeping each one's URL, query, headers and exact raw body; answers 200. */
 async function startCaptureServer() {
 	const calls = [];
 	const waiters = [];
@@ -38,7 +38,8 @@ async function startCaptureServer() {
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
-			calls.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+			const query = Object.fromEntries(new URL(req.url, 'http://127.0.0.1').searchParams);
+			calls.push({ method: req.method, url: req.url, query, headers: req.headers, body: Buffer.concat(chunks) });
 			res.end('ok');
 			for (const waiter of waiters.splice(0)) waiter();
 		});

@@ -59,5 +59,12 @@ describe('package entry point', () => {
 		const pkg = require('../../package.json');
 		expect(pkg.n8n.nodes).toContain('dist/nodes/Hispeech/Hispeech.node.js');
 		expect(pkg.dependencies).toBeUndefined();
+		// Every class n8n loads from package.json is also exported by index.js, under its class name.
+		for (const [kind, paths] of [['nodes', pkg.n8n.nodes], ['credentials', pkg.n8n.credentials]]) {
+			for (const path of paths) {
+				const className = path.split('/').pop().split('.')[0];
+				expect(entry[kind][className]).toBe(require(`../../${path}`)[className]);
+			}
+		}
 	});
 });

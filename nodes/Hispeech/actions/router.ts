@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Resources } from '../../shared/router';
-import { routeOperation } from '../../shared/router';
+import type { Operation } from '../../shared/items';
+import { routeToOperation } from '../../shared/items';
 import * as transcription from './transcription/Transcription.resource';
 
-const resources: Resources = {
+const resources: Record<string, Record<string, Operation>> = {
 	transcription: {
 		transcribe: transcription.transcribe,
 		getStatus: transcription.getStatus,
@@ -14,5 +14,5 @@ const resources: Resources = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeOperation(this, resources);
+	return await routeToOperation(this, resources);
 }

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Resources } from '../../shared/router';
-import { routeOperation } from '../../shared/router';
+import type { Operation } from '../../shared/items';
+import { routeToOperation } from '../../shared/items';
 import * as audio from './audio/Audio.resource';
 import * as service from './service/Service.resource';
 import * as text from './text/Text.resource';
 import * as transcript from './transcript/Transcript.resource';
 import * as transcription from './transcription/Transcription.resource';
 
-const resources: Resources = {
+const resources: Record<string, Record<string, Operation>> = {
 	transcription: { transcribe: transcription.transcribe },
 	text: {
 		summarize: text.summarize,
@@ -29,5 +29,5 @@ const resources: Resources = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeOperation(this, resources);
+	return await routeToOperation(this, resources);
 }

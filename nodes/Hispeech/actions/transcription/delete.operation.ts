@@ -1,14 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { jobIdField, readJobId } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { readText } from '../../../shared/transcript';
 import { deleteJob } from '../../api';
-import { jobIdField, readJobId } from '../../../shared/jobId';
+
 
 const show = { resource: ['transcription'], operation: ['delete'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(show, 'The job whose audio and transcript Hispeech should delete', 'c9bc1860-2279-11f0-8545-24e1ac00d517'),
+	jobIdField(show, 'The job whose audio and transcript Hispeech should delete'),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -1,18 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { outputFields, transcriptItem } from '../../../shared/descriptions';
+import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { getStatus, normalizeJob } from '../../api';
-import { jobIdField, readJobId } from '../../../shared/jobId';
+
 
 const show = { resource: ['transcription'], operation: ['getStatus'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(
-		show,
-		'The job to check. A secure-mode result can be read only once: this read consumes it.',
-		'c9bc1860-2279-11f0-8545-24e1ac00d517',
-	),
+	jobIdField(show, 'The job to check. A secure-mode result can be read only once: this read consumes it.'),
 	...outputFields(show, { subtitles: false }),
 ];
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
-import { jobIdField, readJobId } from '../../../shared/jobId';
+import { jobIdField, readJobId } from '../../../shared/descriptions';
 import { getJob, mapStatus, rawStatusOf } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['getJob'] };

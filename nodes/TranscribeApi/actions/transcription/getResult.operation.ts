@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { outputFields } from '../../../shared/descriptions';
+import { jobIdField, outputFields, readJobId } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
-import { jobIdField, readJobId } from '../../../shared/jobId';
 import { getJob, statusOrFail } from '../../api';
 import { readResult } from '../../jobs';
 import { finishedTranscriptItem } from './output';

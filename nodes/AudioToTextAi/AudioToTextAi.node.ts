@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as language from './actions/language/Language.resource';
+import { router } from './actions/router';
+import * as transcription from './actions/transcription/Transcription.resource';
+import { getLanguages } from './methods/loadOptions';
+
+export class AudioToTextAi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AudioToTextAI',
+		name: 'audioToTextAi',
+		icon: { light: 'file:audiototextai.svg', dark: 'file:audiototextai.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Transcribe files, URLs and YouTube links with AudioToTextAI, with speakers and summaries',
+		defaults: { name: 'AudioToTextAI' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'audioToTextAiApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Language', value: 'language' },
+					{ name: 'Transcription', value: 'transcription' },
+				],
+				default: 'transcription',
+			},
+			...transcription.description,
+			...language.description,
+		],
+	};
+
+	methods = { loadOptions: { getLanguages } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,180 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { WaitMode } from '../../../shared/descriptions';
+import {
+	audioInputFields,
+	outputFields,
+	readAudioInput,
+	readPollSettings,
+	transcriptItem,
+	waitFields,
+} from '../../../shared/descriptions';
+import type { ItemOutcome } from '../../../shared/items';
+import type { Submission } from '../../../shared/jobs';
+import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
+import type { PendingJob, PollSettings } from '../../../shared/polling';
+import { readBoolean, readText } from '../../../shared/transcript';
+import type { TranscribeOptions } from '../../api';
+import { checkTranscription, normalizeTranscription, transcribe } from '../../api';
+
+const show = { resource: ['transcription'], operation: ['transcribe'] };
+
+export const description: INodeProperties[] = [
+	...audioInputFields(show).map((field) =>
+		field.name === 'audioUrl'
+			? {
+					...field,
+					placeholder: 'https://www.youtube.com/watch?v=…',
+					description: 'A direct audio or video URL, or a YouTube link. AudioToTextAI downloads it itself.',
+				}
+			: field,
+	),
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			{ name: 'Whisper Large V3', value: 'whisper-large-v3', description: 'The most accurate (default)' },
+			{ name: 'Whisper Turbo', value: 'whisper-turbo', description: 'Faster, slightly less accurate' },
+		],
+		default: 'whisper-large-v3',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Language Name or ID',
+		name: 'language',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getLanguages' },
+		default: '',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Auto-detect leaves the language to AudioToTextAI. An expression gives an ISO 639-1 code such as "en".',
+		displayOptions: { show },
+	},
+	...waitFields(show, ['poll', 'none'], { mode: 'poll', intervalSeconds: 5, minIntervalSeconds: 0.1, maxWaitMinutes: 180 }),
+	...outputFields(show, { subtitles: true }),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Speaker Diarization',
+				name: 'diarization',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to tell speakers apart (a speaker on each segment)',
+			},
+			{
+				displayName: 'Summary',
+				name: 'summary',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to generate an AI summary (in the "summary" field)',
+			},
+			{
+				displayName: 'Timestamps',
+				name: 'timestamps',
+				type: 'boolean',
+				default: true,
+				description: 'Whether segments carry start and end times',
+			},
+			{
+				displayName: 'Vocabulary',
+				name: 'vocabulary',
+				type: 'string',
+				default: '',
+				placeholder: 'n8n, AudioToTextAI, Kubernetes',
+				description: 'Words and names that help accuracy, separated by commas',
+			},
+			{
+				displayName: 'Webhook URL',
+				name: 'webhookUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example.com/webhook/…/callback?token=…',
+				description:
+					'Where AudioToTextAI posts the result. Use an AudioToTextAI Trigger production URL with ?token=your secret.',
+			},
+			{
+				displayName: 'Word Timestamps',
+				name: 'wordTimestamps',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include the timing of every word',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	let pollSettings: PollSettings | undefined;
+	const submit = async (itemIndex: number): Promise<Submission<IDataObject>> => {
+		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
+		if (waitMode === 'poll') {
+			// One wait serves all items, so its interval and limit come from the first polling item.
+			pollSettings ??= readPollSettings(this, itemIndex, {
+				providerName: 'AudioToTextAI',
+				laterOperation: 'Get',
+				minIntervalSeconds: 0.1,
+			});
+		}
+		const options = readOptions(this, itemIndex);
+		const answer = await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options);
+		const jobId = readText(answer.id ?? answer.uuid);
+		if (!jobId) throw new NodeOperationError(this.getNode(), 'AudioToTextAI returned no job ID', { itemIndex });
+		return { itemIndex, waitMode, jobId, answer };
+	};
+	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
+		await waitForJobs(this, submissions, outcomes, pollSettings);
+	});
+}
+
+/** The one place that decides how a submitted job is waited for, per wait mode. */
+async function waitForJobs(
+	context: IExecuteFunctions,
+	submissions: Array<Submission<IDataObject>>,
+	outcomes: Map<number, ItemOutcome>,
+	pollSettings: PollSettings | undefined,
+): Promise<void> {
+	const finish = async (itemIndex: number, job: IDataObject) =>
+		await settle(context, itemIndex, async () => {
+			const normalized = normalizeTranscription(context, job, itemIndex);
+			return await transcriptItem(context, itemIndex, normalized, job);
+		});
+	const polled: PendingJob[] = [];
+	for (const { itemIndex, waitMode, jobId, answer } of submissions) {
+		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, answer));
+		else polled.push({ jobId: jobId!, itemIndex });
+	}
+	const check = async (job: PendingJob) => await checkTranscription(context, job.jobId, job.itemIndex);
+	await pollJobs(context, polled, check, pollSettings, outcomes, finish);
+}
+
+function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeOptions {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const language = String(context.getNodeParameter('language', itemIndex, '') ?? '').trim();
+	const vocabulary = String(options.vocabulary ?? '')
+		.split(',')
+		.map((word) => word.trim())
+		.filter(Boolean);
+	const webhookUrl = String(options.webhookUrl ?? '').trim();
+	const result: TranscribeOptions = { model: context.getNodeParameter('model', itemIndex) as string };
+	if (language) result.language = language;
+	for (const [option, field] of [
+		['diarization', 'diarization'],
+		['timestamps', 'timestamps'],
+		['wordTimestamps', 'word_timestamps'],
+		['summary', 'summary'],
+	] as const) {
+		const value = readBoolean(options[option]);
+		if (value !== undefined) result[field] = value;
+	}
+	if (vocabulary.length > 0) result.vocabulary = vocabulary;
+	if (webhookUrl) result.webhook_url = webhookUrl;
+	return result;
+}

@@ -1,0 +1,64 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../shared/descriptions';
+import { runForEachItem } from '../../../shared/items';
+import type { SubtitleFormat } from '../../../shared/subtitles';
+import { subtitleFile } from '../../../shared/subtitles';
+import { asJob, getJob, mapStatus, normalizeJob } from '../../api';
+
+const show = { resource: ['job'], operation: ['get'] };
+const PLACEHOLDER = '00000000-1111-7222-b333-444444444444-sic';
+
+export const description: INodeProperties[] = [
+	jobIdField(show, 'The job to get, e.g. from Create run with "Don\'t Wait"', PLACEHOLDER),
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json', description: 'The job with its transcript' },
+			{ name: 'SRT', value: 'srt', description: 'SubRip subtitles made by Speech is Cheap, as a binary file' },
+			{ name: 'VTT', value: 'vtt', description: 'WebVTT subtitles made by Speech is Cheap, as a binary file' },
+		],
+		default: 'json',
+		displayOptions: { show },
+	},
+	...outputFields({ ...show, format: ['json'] }, { subtitles: false }),
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'subtitles',
+		hint: 'The name of the output binary field for the subtitles file',
+		displayOptions: { show: { ...show, format: ['srt', 'vtt'] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, async (itemIndex) => {
+		const jobId = readJobId(this, itemIndex, 'Create');
+		const format = this.getNodeParameter('format', itemIndex, 'json') as SubtitleFormat | 'json';
+		if (format === 'json') {
+			const job = asJob(this, await getJob(this, jobId, itemIndex), itemIndex);
+			return [await transcriptItem(this, itemIndex, normalizeJob(this, job, itemIndex), job)];
+		}
+		const body = await getJob(this, jobId, itemIndex, { format });
+		// Unfinished jobs answer JSON whatever the format asked for.
+		if (typeof body !== 'string' || !isSubtitles(body, format)) {
+			const status = body && typeof body === 'object' ? mapStatus((body as { status?: unknown }).status) : undefined;
+			throw new NodeOperationError(this.getNode(), `Speech is Cheap job ${jobId} has no subtitles yet`, {
+				itemIndex,
+				description: `The job is ${status ?? 'not completed'}: subtitles exist only for completed jobs. Get it again once it is completed.`,
+			});
+		}
+		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'subtitles') as string;
+		const binary = await subtitleFile(this, body, format, `transcript-${jobId}`);
+		return [{ json: { jobId, format }, binary: { [property]: binary } }];
+	});
+}
+
+function isSubtitles(text: string, format: SubtitleFormat): boolean {
+	const start = text.replace(/^\uFEFF/, '').trimStart();
+	return format === 'vtt' ? start.startsWith('WEBVTT') : /^\d+\s*\r?\n\d\d:\d\d/.test(start) || start === '';
+}

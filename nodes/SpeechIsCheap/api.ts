@@ -1,0 +1,301 @@
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { CheckOutcome } from '../shared/polling';
+import { readServerSentEvents } from '../shared/sse';
+import type { SubtitleFormat } from '../shared/subtitles';
+import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
+import { readBoolean, readNumber, readSegment, readText } from '../shared/transcript';
+import type { ApiContext, ProviderProfile } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
+import type { AudioInput } from '../shared/descriptions';
+import { multipartBody } from '../shared/upload';
+
+export const SPEECH_IS_CHEAP: ProviderProfile = {
+	name: 'Speech is Cheap',
+	credentialType: 'speechIsCheapApi',
+	hints: {
+		401: 'Check the API key in your Speech is Cheap credential (keys start with "sk_").',
+		404: 'Speech is Cheap has no such job, or it is no longer pending: only PENDING jobs can be canceled. Check the job ID.',
+	},
+};
+
+export const DEFAULT_BASE_URL = 'https://api.speechischeap.com';
+const JOBS_PATH = '/v2/jobs/';
+/** Job URLs have no trailing slash: with one, the API answers 404. */
+const jobPath = (jobId: string) => `/v2/jobs/${encodeURIComponent(jobId)}`;
+
+/** The documented create parameters, as the API names them. */
+export interface CreateParameters {
+	can_label_audio?: boolean;
+	can_parse_speakers?: boolean;
+	can_parse_words?: boolean;
+	hotwords?: string;
+	is_private?: boolean;
+	language?: string;
+	minimum_confidence?: number;
+	prompt?: string;
+	segment_duration?: number;
+	user_agent?: string;
+	webhook_url?: string;
+	can_stream_output?: boolean;
+}
+
+
+/**
+ * POST /v2/jobs/: JSON with input_url on the API host, or multipart with input_file on the upload
+ * host (the credential's Upload Base URL). With can_stream_output the answer is an event stream,
+ * handed back unread.
+ */
+export async function createJob(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	input: AudioInput,
+	parameters: CreateParameters,
+): Promise<unknown> {
+	const encoding = parameters.can_stream_output ? ('stream' as const) : undefined;
+	if ('url' in input) {
+		const response = await apiRequest(context, SPEECH_IS_CHEAP, {
+			method: 'POST',
+			path: JOBS_PATH,
+			body: { input_url: input.url, ...parameters },
+			headers: parameters.can_stream_output ? { Accept: 'text/event-stream, application/json' } : undefined,
+			idempotent: false,
+			encoding,
+			itemIndex,
+		});
+		return response.body;
+	}
+	const response = await apiRequest(context, SPEECH_IS_CHEAP, {
+		method: 'POST',
+		path: JOBS_PATH,
+		baseUrlField: 'uploadBaseUrl',
+		body: async () => await multipartBody({ ...parameters }, 'input_file', input.file),
+		headers: parameters.can_stream_output ? { Accept: 'text/event-stream, application/json' } : undefined,
+		idempotent: false,
+		encoding,
+		itemIndex,
+	});
+	return response.body;
+}
+
+/** GET /v2/jobs/:id (no auth needed). `baseUrl` is given when there is no credential (the trigger). */
+export async function getJob(
+	context: ApiContext,
+	jobId: string,
+	itemIndex: number,
+	options: { format?: SubtitleFormat; retryRateLimits?: boolean; baseUrl?: string } = {},
+): Promise<unknown> {
+	const response = await apiRequest(context, SPEECH_IS_CHEAP, {
+		method: 'GET',
+		path: jobPath(jobId),
+		qs: options.format ? { output_format: options.format } : undefined,
+		retryRateLimits: options.retryRateLimits,
+		baseUrl: options.baseUrl,
+		authenticate: options.baseUrl === undefined,
+		itemIndex,
+	});
+	return response.body;
+}
+
+/** DELETE /v2/jobs/:id: cancels a PENDING job; answers "OK". */
+export async function cancelJob(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<string> {
+	const response = await apiRequest(context, SPEECH_IS_CHEAP, { method: 'DELETE', path: jobPath(jobId), itemIndex });
+	return typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+}
+
+type WithNode = { getNode(): INode };
+
+/** A job answer must be a JSON object (an HTML page or text means a wrong Base URL). */
+export function asJob(context: WithNode, body: unknown, itemIndex?: number): IDataObject {
+	let value = body;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			/* reported below */
+		}
+	}
+	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
+	throw new NodeOperationError(context.getNode(), 'Speech is Cheap sent an answer that is not a job', {
+		itemIndex,
+		description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
+	});
+}
+
+/** PENDING, COMPLETED, FAILED, CANCELED; a few likely spellings besides; unknown words fail clearly. */
+export function mapStatus(value: unknown): TranscriptStatus | undefined {
+	const status = String(readText(value) ?? '').trim().toLowerCase();
+	if (['pending', 'queued', 'created'].includes(status)) return 'queued';
+	if (['processing', 'in_progress', 'running', 'started'].includes(status)) return 'processing';
+	if (['completed', 'complete', 'succeeded', 'success', 'done'].includes(status)) return 'completed';
+	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
+	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
+	return undefined;
+}
+
+function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): TranscriptStatus {
+	const status = mapStatus(data.status);
+	if (status) return status;
+	throw new NodeOperationError(context.getNode(), `Speech is Cheap reported an unknown job status "${String(data.status)}"`, {
+		itemIndex,
+		description: 'Use Raw output to see the full answer, and report this status to the package maintainers.',
+	});
+}
+
+/** `output` is an object; some answers carry it as a JSON string. */
+function outputOf(data: IDataObject): IDataObject {
+	const output = typeof data.output === 'string' ? safeParse(data.output) : data.output;
+	return output && typeof output === 'object' && !Array.isArray(output) ? (output as IDataObject) : {};
+}
+
+function safeParse(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** "en (99.95%)" → "en". */
+function languageOf(output: IDataObject, segments: IDataObject[]): string | null {
+	const raw = readText(output.language) ?? segments.map((segment) => readText(segment.language)).find(Boolean) ?? null;
+	const code = raw?.trim().split(/[\s(]/)[0];
+	return code ? code : null;
+}
+
+export function normalizeJob(context: WithNode, data: IDataObject, itemIndex?: number): NormalizedTranscript {
+	const output = outputOf(data);
+	const rawSegments = Array.isArray(output.segments) ? (output.segments as IDataObject[]) : [];
+	const status = statusOf(context, data, itemIndex);
+	const segments = rawSegments.map((segment) => readSegment(segment, ['speaker_id', 'speaker']));
+	const text = segments.map((segment) => segment.text).filter(Boolean).join(' ');
+	const normalized: NormalizedTranscript = {
+		provider: 'speechischeap',
+		jobId: readText(data.id ?? data.job_id) ?? null,
+		status,
+		text: status === 'completed' ? text : null,
+		language: languageOf(output, rawSegments),
+		durationSeconds: readNumber(output.duration ?? output.duration_in_s),
+		segments,
+	};
+	const error = readText(output.error ?? data.error);
+	if (error || status === 'failed') normalized.error = error ?? null;
+	return normalized;
+}
+
+/** One status check for the poller. A FAILED job's GET carries no reason (only its webhook does). */
+export async function checkJob(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<CheckOutcome<IDataObject>> {
+	const data = asJob(context, await getJob(context, jobId, itemIndex, { retryRateLimits: false }), itemIndex);
+	const status = statusOf(context, data, itemIndex);
+	if (status === 'completed') return { done: true, result: data };
+	if (status === 'failed' || status === 'canceled') throw jobEndedError(context, jobId, data, itemIndex);
+	return { done: false };
+}
+
+export function jobEndedError(context: WithNode, jobId: string, data: IDataObject, itemIndex: number): NodeOperationError {
+	const { status, error } = normalizeJob(context, data, itemIndex);
+	if (status === 'canceled') {
+		return new NodeOperationError(context.getNode(), `Speech is Cheap job ${jobId} was canceled`, { itemIndex });
+	}
+	return new NodeOperationError(
+		context.getNode(),
+		error ? `Speech is Cheap job ${jobId} failed: ${error}` : `Speech is Cheap job ${jobId} failed`,
+		{
+			itemIndex,
+			description: error
+				? 'Check that the URL is public, the file is audio between 6 seconds and 24 hours long, and the options are valid.'
+				: 'Speech is Cheap gives the reason for a failure only in its webhook: use the Speech is Cheap Trigger to receive it. Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
+		},
+	);
+}
+
+/**
+ * Reads a job's event stream to its end: `initial` (id, duration), `progress`, one `segment` per
+ * segment, then `final`. Returns the job in the shape GET answers, built from what was streamed.
+ * A service that answered plain JSON instead (no streaming) gives that job back unchanged.
+ */
+export async function readJobStream(
+	context: IExecuteFunctions,
+	body: unknown,
+	itemIndex: number,
+): Promise<IDataObject> {
+	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
+		return asJob(context, body, itemIndex);
+	}
+	let jobId: string | null = null;
+	let duration: unknown;
+	let final: IDataObject | undefined;
+	const segments: IDataObject[] = [];
+	const plain: string[] = [];
+	for await (const event of readServerSentEvents(body as AsyncIterable<Uint8Array>)) {
+		const data = safeParse(event.data) as IDataObject | undefined;
+		if (!data || typeof data !== 'object') {
+			plain.push(event.data);
+			continue;
+		}
+		const type = readText(data.type) ?? event.event;
+		if (type === 'initial') {
+			jobId = readText(data.id) ?? jobId;
+			duration = data.duration ?? duration;
+		} else if (type === 'segment') {
+			const segment = (data.segment ?? data) as IDataObject;
+			segments.push(segment);
+		} else if (type === 'final') {
+			final = data;
+		} else if (type !== 'progress' && data.status !== undefined) {
+			final = data; // a plain job object
+		}
+	}
+	if (!final) {
+		// Not an event stream after all: a JSON body read through the stream.
+		const job = plain.length === 0 ? undefined : safeParse(plain.join('\n'));
+		if (job && typeof job === 'object') return asJob(context, job, itemIndex);
+		throw new NodeOperationError(context.getNode(), 'The Speech is Cheap stream ended before the job finished', {
+			itemIndex,
+			description: jobId
+				? `The job ${jobId} may still finish: use the Get operation with this job ID.`
+				: 'Check the Base URL in the credential, or use Poll Until Done.',
+		});
+	}
+	const output = { ...outputOf(final) };
+	if (!Array.isArray(output.segments)) output.segments = segments;
+	if (output.duration === undefined && duration !== undefined) output.duration = duration as number;
+	const rest: IDataObject = { ...final };
+	delete rest.type;
+	return { ...rest, id: rest.id ?? jobId, status: rest.status ?? 'COMPLETED', output };
+}
+
+/** Builds the JSON body fields from the node's options, leaving out what the user did not set. */
+export function readCreateParameters(options: IDataObject): CreateParameters {
+	const parameters: CreateParameters = {};
+	const flags: Array<[string, keyof CreateParameters]> = [
+		['labelAudio', 'can_label_audio'],
+		['parseSpeakers', 'can_parse_speakers'],
+		['parseWords', 'can_parse_words'],
+		['isPrivate', 'is_private'],
+	];
+	for (const [option, field] of flags) {
+		if (readBoolean(options[option]) === true) (parameters as IDataObject)[field] = true;
+	}
+	const texts: Array<[string, keyof CreateParameters]> = [
+		['hotwords', 'hotwords'],
+		['language', 'language'],
+		['prompt', 'prompt'],
+		['userAgent', 'user_agent'],
+		['webhookUrl', 'webhook_url'],
+	];
+	for (const [option, field] of texts) {
+		const value = typeof options[option] === 'string' ? (options[option] as string).trim() : '';
+		if (value) (parameters as IDataObject)[field] = value;
+	}
+	const minimumConfidence = readNumber(options.minimumConfidence);
+	if (minimumConfidence !== null) parameters.minimum_confidence = minimumConfidence;
+	const segmentDuration = readNumber(options.segmentDuration);
+	if (segmentDuration !== null) parameters.segment_duration = segmentDuration;
+	return parameters;
+}
