@@ -316,12 +316,5 @@ export async function readAudioInput(context: IExecuteFunctions, itemIndex: numb
 		const property = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
 		return { file: await binarySource(context, itemIndex, property) };
 	}
-	const url = String(context.getNodeParameter('audioUrl', itemIndex) ?? '').trim();
-	if (!/^https?:\/\/\S+$/i.test(url)) {
-		throw new NodeOperationError(context.getNode(), url ? `"${url}" is not a valid http(s) URL` : 'The audio URL is empty', {
-			itemIndex,
-			description: 'Enter a public URL such as https://example.com/audio.mp3, or switch "Audio Source" to Binary File.',
-		});
-	}
-	return { url };
+	return { url: readAudioUrl(context, itemIndex) };
 }

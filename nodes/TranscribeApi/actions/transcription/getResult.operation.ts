@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { jobIdField, outputFields, readJobId } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
-import { getJob, statusOrFail } from '../../api';
+import { failureMessage, getJob, statusOrFail } from '../../api';
 import { readResult } from '../../jobs';
 import { finishedTranscriptItem } from './output';
 
@@ -24,7 +25,10 @@ export async function execute(
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex);
 		const job = await getJob(this, jobId, itemIndex);
-		statusOrFail(this, job, itemIndex);
+		const state = statusOrFail(this, job, itemIndex);
+		if (state === 'failed' || state === 'canceled') {
+			throw new NodeOperationError(this.getNode(), failureMessage(jobId, job), { itemIndex });
+		}
 		const { files, raw } = await readResult(this, job, itemIndex);
 		const output: INodeExecutionData[] = [];
 		for (const file of files) {

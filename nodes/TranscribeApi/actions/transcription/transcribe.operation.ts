@@ -5,13 +5,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { readAudioUrl, transcriptItem } from '../../../shared/descriptions';
+import { readAudioInput, transcriptItem } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
-import { binarySource, multipartBody } from '../../../shared/upload';
+import { multipartBody } from '../../../shared/upload';
 import { errorCodeOf, normalizeTranscript, PATHS, SYNC_MAX_BYTES, TRANSCRIBE_API } from '../../api';
 import { readResult, runBigFileJob, runUrlJob, waitForJobs } from '../../jobs';
 import type { TranscriptionRequest } from './fields';
@@ -108,15 +108,9 @@ async function submit(
 		webhook_url: request.webhookUrl,
 		...request.jobFields,
 	};
-	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
-	if (inputType === 'url') {
-		return {
-			jobId: await runUrlJob(context, readAudioUrl(context, itemIndex), jobFields, itemIndex),
-		};
-	}
-
-	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const source = await binarySource(context, itemIndex, propertyName);
+	const input = await readAudioInput(context, itemIndex);
+	if ('url' in input) return { jobId: await runUrlJob(context, input.url, jobFields, itemIndex) };
+	const source = input.file;
 	const fitsSync =
 		!request.webhookUrl &&
 		request.options.forceAsync !== true &&

@@ -6,11 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readAudioUrl } from '../../../shared/descriptions';
+import { readAudioInput } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { UploadSource } from '../../../shared/upload';
-import { binarySource } from '../../../shared/upload';
 import type { FileResult } from '../../api';
 import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, rawStatusOf } from '../../api';
 import { createBatchJob, readResult, waitForJobs } from '../../jobs';
@@ -77,19 +76,14 @@ export async function execute(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const referenceId = `item_${itemIndex}`;
-			const inputType = this.getNodeParameter('inputType', itemIndex) as string;
-			if (inputType === 'url') {
-				manifest.push({ reference_id: referenceId, url: readAudioUrl(this, itemIndex) });
+			const input = await readAudioInput(this, itemIndex);
+			if ('url' in input) {
+				manifest.push({ reference_id: referenceId, url: input.url });
 				files.push({ itemIndex, referenceId });
 				continue;
 			}
-			const source = await binarySource(
-				this,
-				itemIndex,
-				this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-			);
-			manifest.push({ reference_id: referenceId, size_bytes: source.size });
-			files.push({ itemIndex, referenceId, source });
+			manifest.push({ reference_id: referenceId, size_bytes: input.file.size });
+			files.push({ itemIndex, referenceId, source: input.file });
 		} catch (error) {
 			fail(itemIndex, error);
 		}
