@@ -12,6 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { readText } from '../shared/transcript';
 import {
 	acknowledgeOnly,
+	DELIVERY_MEMORY_MS,
 	headerValue,
 	isFirstDelivery,
 	isFreshTimestamp,
@@ -192,7 +193,7 @@ export class TranscribeApiTrigger implements INodeType {
 			return acknowledgeOnly(this, `event "${rawStatus ?? 'unknown'}" not selected`);
 		const jobId = readText(body.job_id) ?? '';
 		// A provider may deliver the same outcome again (with a new signature): one run is enough.
-		if (!isFirstDelivery(staticData, `job:${jobId}:${rawStatus}`, Date.now(), 7 * 24 * 3_600_000)) {
+		if (!isFirstDelivery(staticData, `job:${jobId}:${rawStatus}`, Date.now(), DELIVERY_MEMORY_MS)) {
 			return acknowledgeOnly(this, 'duplicate delivery');
 		}
 

@@ -208,7 +208,7 @@ export function receiveTokenCallback(context: IWebhookFunctions, spec: TokenCall
 }
 
 /** Seven days: longer than any provider resends a callback. */
-const DELIVERY_MEMORY_MS = 7 * 24 * 3_600_000;
+export const DELIVERY_MEMORY_MS = 7 * 24 * 3_600_000;
 
 export interface TokenTriggerSpec {
 	providerName: string;
