@@ -5,15 +5,23 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import type { WaitMode } from '../../../shared/descriptions';
 import { readAudioInput, transcriptItem } from '../../../shared/descriptions';
-import type { ItemOutcome } from '../../../shared/items';
-import { collectOutput, forItem } from '../../../shared/items';
+import { forItem } from '../../../shared/items';
+import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
 import { multipartBody } from '../../../shared/upload';
-import { errorCodeOf, normalizeTranscript, PATHS, SYNC_MAX_BYTES, TRANSCRIBE_API } from '../../api';
-import { readResult, runBigFileJob, runUrlJob, waitForJobs } from '../../jobs';
+import {
+	errorCodeOf,
+	jobIdOf,
+	normalizeTranscript,
+	PATHS,
+	SYNC_MAX_BYTES,
+	TRANSCRIBE_API,
+} from '../../api';
+import { checkJob, readResult, runBigFileJob, runUrlJob } from '../../jobs';
 import type { TranscriptionRequest } from './fields';
 import {
 	readTranscribeApiPollSettings,
@@ -42,66 +50,74 @@ export const description: INodeProperties[] = [
 /** Sync answers that mean "too big for sync": the file goes through an async job instead. */
 const TOO_BIG_FOR_SYNC = ['audio_too_long', 'file_too_large'];
 
+/** What submitting one item gave: a finished sync transcript, or a job and how to wait for it. */
+interface Submitted {
+	transcript?: INodeExecutionData;
+	pollSettings?: PollSettings;
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const pending: PendingJob[] = [];
-	let pollSettings: PollSettings | undefined;
-
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
+	return await submitThenWait<Submitted>(
+		this,
+		items,
+		async (itemIndex) => {
 			const request = readTranscriptionRequest(this, itemIndex);
-			const waitMode = this.getNodeParameter('waitMode', itemIndex) as string;
-			const settings =
+			const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
+			const pollSettings =
 				waitMode === 'poll' ? readTranscribeApiPollSettings(this, itemIndex) : undefined;
-
 			const outcome = await submit(this, itemIndex, request);
-			if ('transcript' in outcome) {
-				outcomes.push({ output: [outcome.transcript] });
-				continue;
+			return 'transcript' in outcome
+				? { itemIndex, waitMode, jobId: null, answer: { transcript: outcome.transcript } }
+				: { itemIndex, waitMode, jobId: outcome.jobId, answer: { pollSettings } };
+		},
+		async (submissions, outcomes) => {
+			const pending: PendingJob[] = [];
+			let pollSettings: PollSettings | undefined;
+			for (const { itemIndex, waitMode, jobId, answer } of submissions) {
+				if (answer.transcript) {
+					outcomes.set(itemIndex, { output: [answer.transcript] });
+				} else if (waitMode !== 'poll') {
+					outcomes.set(
+						itemIndex,
+						await settle(
+							this,
+							itemIndex,
+							async () => await pendingJobItem(this, itemIndex, jobId!),
+						),
+					);
+				} else {
+					// One wait serves all items, so its interval and limit come from the first polling item.
+					pollSettings ??= answer.pollSettings;
+					pending.push({ jobId: jobId!, itemIndex });
+				}
 			}
-			if (waitMode !== 'poll') {
-				outcomes.push({ output: [await pendingJobItem(this, itemIndex, outcome.jobId)] });
-				continue;
-			}
-			// One wait serves all items, so its interval and limit come from the first polling item.
-			pollSettings = pollSettings ?? settings;
-			pending.push({ jobId: outcome.jobId, itemIndex });
-			outcomes.push({ output: [] });
-		} catch (error) {
-			if (!this.continueOnFail()) throw forItem(this, error, itemIndex);
-			outcomes.push({ error: forItem(this, error, itemIndex) });
-		}
-	}
-
-	if (pending.length > 0 && pollSettings) {
-		const results = await waitForJobs(this, pending, pollSettings);
-		for (const { jobId, itemIndex } of pending) {
-			const result = results.get(jobId)!;
-			try {
-				if ('error' in result) throw result.error;
-				const { files, raw } = await readResult(this, result.result, itemIndex);
-				outcomes[itemIndex] = {
-					output: [await finishedTranscriptItem(this, itemIndex, jobId, files[0], raw)],
-				};
-			} catch (error) {
-				outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
-			}
-		}
-	}
-	return collectOutput(this, outcomes);
+			await pollJobs(
+				this,
+				pending,
+				async (job) => await checkJob(this, job),
+				pollSettings,
+				outcomes,
+				async (itemIndex, job) =>
+					await settle(this, itemIndex, async () => {
+						const { files, raw } = await readResult(this, job, itemIndex);
+						return await finishedTranscriptItem(this, itemIndex, jobIdOf(job) ?? '', files[0], raw);
+					}),
+			);
+		},
+	);
 }
 
-type Submitted = { transcript: INodeExecutionData } | { jobId: string };
+type SubmitOutcome = { transcript: INodeExecutionData } | { jobId: string };
 
 /** Sync when the file fits, otherwise (or when sync says it is too long) an async big-file job. */
 async function submit(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	request: TranscriptionRequest,
-): Promise<Submitted> {
+): Promise<SubmitOutcome> {
 	const jobFields: IDataObject = {
 		model: request.model,
 		language: request.language,
