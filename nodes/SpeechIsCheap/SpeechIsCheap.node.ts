@@ -1,5 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { RESUME_WEBHOOK, routeCallback } from '../shared/callback';
+import { callbackUrlGivenPerJob } from '../shared/webhook';
 
 import * as job from './actions/job/Job.resource';
 import { router } from './actions/router';
@@ -18,6 +28,7 @@ export class SpeechIsCheap implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'speechIsCheapApi', required: true }],
+		webhooks: [RESUME_WEBHOOK],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -33,5 +44,13 @@ export class SpeechIsCheap implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	// The resume URL goes with each job: nothing to register with Speech is Cheap.
+	webhookMethods = callbackUrlGivenPerJob;
+
+	/** A job's callback to a run that waits for it (Wait for Callback). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await routeCallback(this, { create: job.create.callbacks });
 	}
 }

@@ -4,6 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -153,9 +154,32 @@ export function waitFields(show: Show, modes: WaitMode[], defaults: WaitDefaults
 			default: maxWaitMinutes,
 			description:
 				'Give up waiting after this long. The job keeps running at the provider; its ID is in the error.',
-			displayOptions: pollOnly,
+			displayOptions: withShow(show, { waitMode: modes.includes('callback') ? ['poll', 'callback'] : ['poll'] }),
 		},
+		...(modes.includes('callback')
+			? [
+					{
+						displayName:
+							'The provider must be able to reach this n8n: set <code>WEBHOOK_URL</code> to its public address. The run waits (no worker is held, nothing polls) until every job has called back; after Max Wait it goes on with an error item naming each job that did not call back.',
+						name: 'callbackNotice',
+						type: 'notice',
+						default: '',
+						displayOptions: withShow(show, { waitMode: ['callback'] }),
+					} as INodeProperties,
+				]
+			: []),
 	];
+}
+
+/** Max Wait of one item, in milliseconds. */
+export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number): number {
+	const maxWait = context.getNodeParameter('maxWaitMinutes', itemIndex) as number;
+	if (!(maxWait > 0)) {
+		throw new NodeOperationError(context.getNode(), 'Max Wait must be a positive number of minutes', {
+			itemIndex,
+		});
+	}
+	return maxWait * 60_000;
 }
 
 export function readPollSettings(
@@ -164,18 +188,13 @@ export function readPollSettings(
 	base: Pick<PollSettings, 'providerName' | 'laterOperation' | 'callsPerHour'> & { minIntervalSeconds: number },
 ): PollSettings {
 	const interval = context.getNodeParameter('pollIntervalSeconds', itemIndex) as number;
-	const maxWait = context.getNodeParameter('maxWaitMinutes', itemIndex) as number;
-	if (!(maxWait > 0)) {
-		throw new NodeOperationError(context.getNode(), 'Max Wait must be a positive number of minutes', {
-			itemIndex,
-		});
-	}
+	const maxWaitMs = readMaxWaitMs(context, itemIndex);
 	return {
 		providerName: base.providerName,
 		laterOperation: base.laterOperation,
 		callsPerHour: base.callsPerHour,
 		intervalMs: Math.max(interval, base.minIntervalSeconds) * 1000,
-		maxWaitMs: maxWait * 60_000,
+		maxWaitMs,
 	};
 }
 
@@ -227,6 +246,21 @@ export function outputFields(show: Show, options: { subtitles: boolean }): INode
 	return fields;
 }
 
+/** The output fields of one item, read once (a waiting run builds its output later, elsewhere). */
+export interface OutputSettings {
+	output: OutputMode;
+	subtitleFormat: SubtitleFormat | 'none';
+	subtitleBinaryProperty: string;
+}
+
+export function readOutputSettings(context: IExecuteFunctions, itemIndex: number): OutputSettings {
+	return {
+		output: context.getNodeParameter('output', itemIndex, 'simplified') as OutputMode,
+		subtitleFormat: context.getNodeParameter('subtitleFormat', itemIndex, 'none') as SubtitleFormat | 'none',
+		subtitleBinaryProperty: context.getNodeParameter('subtitleBinaryProperty', itemIndex, 'subtitles') as string,
+	};
+}
+
 /** Builds one output item from a finished transcript, honouring the output fields. */
 export async function transcriptItem(
 	context: IExecuteFunctions,
@@ -234,13 +268,21 @@ export async function transcriptItem(
 	normalized: NormalizedTranscript,
 	raw: unknown,
 ): Promise<INodeExecutionData> {
-	const mode = context.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
-	const item: INodeExecutionData = { json: toOutputJson(mode, normalized, raw) };
-	const format = context.getNodeParameter('subtitleFormat', itemIndex, 'none') as SubtitleFormat | 'none';
-	if (format !== 'none' && normalized.segments.length > 0) {
-		const property = context.getNodeParameter('subtitleBinaryProperty', itemIndex, 'subtitles') as string;
+	return await buildTranscriptItem(context, readOutputSettings(context, itemIndex), normalized, raw);
+}
+
+export async function buildTranscriptItem(
+	context: IExecuteFunctions | IWebhookFunctions,
+	settings: OutputSettings,
+	normalized: NormalizedTranscript,
+	raw: unknown,
+): Promise<INodeExecutionData> {
+	const item: INodeExecutionData = { json: toOutputJson(settings.output, normalized, raw) };
+	if (settings.subtitleFormat !== 'none' && normalized.segments.length > 0) {
 		const baseName = normalized.jobId ? `transcript-${normalized.jobId}` : 'transcript';
-		item.binary = { [property]: await subtitleBinary(context, normalized.segments, format, baseName) };
+		item.binary = {
+			[settings.subtitleBinaryProperty]: await subtitleBinary(context, normalized.segments, settings.subtitleFormat, baseName),
+		};
 	}
 	return item;
 }

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 export type ItemOutcome = { output: INodeExecutionData[] } | { error: Error };
 
 /** Marks an error with the item it belongs to, so n8n shows "item N" with it. */
-export function forItem(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+export function forItem(context: Pick<IExecuteFunctions, 'getNode'>, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeOperationError || (error as { context?: IDataObject }).context) {
 		const withContext = error as { context: IDataObject };
 		withContext.context = withContext.context ?? {};

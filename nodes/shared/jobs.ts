@@ -1,6 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { CallbackJob } from './callback';
+import { callbackUrlFor, newCallbackToken, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
+import { readMaxWaitMs, readOutputSettings } from './descriptions';
 import type { ItemOutcome } from './items';
 import { collectOutput, forItem } from './items';
 import type { CheckOutcome, PendingJob, PollSettings } from './polling';
@@ -45,7 +50,7 @@ export async function submitThenWait<A>(
 
 /** Builds an item's output, turning a failure into that item's error. */
 export async function settle(
-	context: IExecuteFunctions,
+	context: Pick<IExecuteFunctions, 'getNode'>,
 	itemIndex: number,
 	build: () => Promise<INodeExecutionData>,
 ): Promise<ItemOutcome> {
@@ -71,4 +76,69 @@ export async function pollJobs<R>(
 		const result = results.get(jobId)!;
 		outcomes.set(itemIndex, 'error' in result ? { error: forItem(context, result.error, itemIndex) } : await finish(itemIndex, result.result));
 	}
+}
+
+/**
+ * True when the items ask to wait for callbacks. A run waits for callbacks as a whole, so every
+ * item must ask for it: mixing it with another wait mode is refused before anything is submitted.
+ */
+export function waitsForCallbacks(context: IExecuteFunctions, itemCount: number): boolean {
+	const modes = Array.from({ length: itemCount }, (_, itemIndex) => context.getNodeParameter('waitMode', itemIndex) as WaitMode);
+	const callbacks = modes.filter((mode) => mode === 'callback').length;
+	if (callbacks === 0) return false;
+	if (callbacks < modes.length) {
+		const other = modes.findIndex((mode) => mode !== 'callback');
+		throw new NodeOperationError(context.getNode(), 'Wait for Callback must be chosen for every item of the run, or for none', {
+			itemIndex: other,
+			description: `Item ${other} asks for another wait mode. Set Wait Mode to the same value for all items (an expression must not vary it per item).`,
+		});
+	}
+	return true;
+}
+
+/**
+ * Submits every item with a callback URL that leads back to this execution, then puts the
+ * execution to wait for the callbacks (see callback.ts). `submit` creates the job and returns its ID.
+ */
+export async function submitThenPause(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	provider: { providerName: string; laterOperation: string },
+	submit: (itemIndex: number, callbackUrl: string) => Promise<string>,
+): Promise<INodeExecutionData[]> {
+	const outcomes: ItemOutcome[] = [];
+	const jobs: CallbackJob[] = [];
+	let limitMs = 0;
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const itemLimitMs = readMaxWaitMs(context, itemIndex);
+			const settings = readOutputSettings(context, itemIndex);
+			const token = newCallbackToken();
+			const jobId = await submit(itemIndex, callbackUrlFor(context, itemIndex, token));
+			jobs.push({ itemIndex, jobId, token, settings });
+			limitMs = Math.max(limitMs, itemLimitMs);
+			outcomes.push({ output: [] });
+		} catch (error) {
+			if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
+			outcomes.push({ error: forItem(context, error, itemIndex) });
+		}
+	}
+	if (jobs.length === 0) return collectOutput(context, outcomes);
+	return await pauseForCallbacks(context, provider.providerName, provider.laterOperation, outcomes, jobs, limitMs);
+}
+
+/** Builds the output of each item a finished job serves; a build that throws fails only its item. */
+export async function finishEach(
+	context: IWebhookFunctions,
+	jobs: CallbackJob[],
+	build: (job: CallbackJob) => Promise<INodeExecutionData>,
+): Promise<Map<number, ItemOutcome>> {
+	const outcomes = new Map<number, ItemOutcome>();
+	for (const job of jobs) outcomes.set(job.itemIndex, await settle(context, job.itemIndex, async () => await build(job)));
+	return outcomes;
+}
+
+/** Job states after which nothing changes any more. */
+export function isFinal(status: string): boolean {
+	return status === 'completed' || status === 'failed' || status === 'canceled';
 }

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import type { TranscriptSegment } from './transcript';
 
@@ -36,7 +36,7 @@ export function renderSubtitles(segments: TranscriptSegment[], format: SubtitleF
 
 /** Stores subtitles as an n8n binary file (through n8n's binary storage, not in the JSON). */
 export async function subtitleBinary(
-	context: IExecuteFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	segments: TranscriptSegment[],
 	format: SubtitleFormat,
 	baseName: string,
@@ -46,7 +46,7 @@ export async function subtitleBinary(
 
 /** Stores subtitles text (rendered here or by the provider) as an n8n binary file. */
 export async function subtitleFile(
-	context: IExecuteFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	content: string,
 	format: SubtitleFormat,
 	baseName: string,

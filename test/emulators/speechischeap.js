@@ -23,6 +23,10 @@
  *   whose output has no segments (they were streamed). `streamChunkBytes` splits every write into
  *   pieces of that size, so clients must parse incrementally.
  * - Option `duplicateWebhooks` sends every webhook twice (the provider warns handlers to tolerate it).
+ * - Option `holdWebhooks` keeps each webhook until the test calls `releaseWebhook(jobId)` (so tests
+ *   choose the order in which callbacks arrive); `heldWebhooks()` lists the jobs waiting to call.
+ * - `processingDelayMs` may be a function of the input; when it returns null the job stays PENDING
+ *   until the test calls `finishJob(jobId)`.
  */
 const crypto = require('node:crypto');
 const {
@@ -50,6 +54,7 @@ const DEFAULTS = {
 	streamChunkBytes: 0,
 	failedGetIncludesError: false,
 	duplicateWebhooks: false,
+	holdWebhooks: false,
 	/** The error of an input that fails; by default files whose name starts with "fail". */
 	failure: (input) => (/^fail/i.test(input.name) ? 'Could not decode the audio file' : undefined),
 };
@@ -109,6 +114,7 @@ async function startSpeechIsCheapEmulator(options = {}) {
 	for (const [k, v] of Object.entries(options)) if (v !== undefined) opts[k] = v;
 	const jobs = new Map();
 	const webhooks = [];
+	const held = new Map();
 
 	const server = await startServer({
 		port: opts.port,
@@ -137,6 +143,14 @@ async function startSpeechIsCheapEmulator(options = {}) {
 
 	async function sendWebhook(job) {
 		if (!job.params.webhook_url) return;
+		if (opts.holdWebhooks) {
+			held.set(job.id, job);
+			return;
+		}
+		await deliverWebhook(job);
+	}
+
+	async function deliverWebhook(job) {
 		const times = opts.duplicateWebhooks ? 2 : 1;
 		for (let i = 0; i < times; i++) {
 			const body = webhookBody(job);
@@ -204,7 +218,9 @@ async function startSpeechIsCheapEmulator(options = {}) {
 				opts.failure(input) ??
 				(tooShortOrLong ? `Audio must be between six seconds and 24 hours long (got ${job.duration} s)` : undefined);
 			const delay = typeof opts.processingDelayMs === 'function' ? opts.processingDelayMs(input ?? {}) : opts.processingDelayMs;
-			server.later(job.createdAt + delay - Date.now(), () => finish(job));
+			// A delay of null keeps the job PENDING until the test calls finishJob(id).
+			if (delay === null) job.finishNow = () => finish(job);
+			else server.later(job.createdAt + delay - Date.now(), () => finish(job));
 		};
 		if (upload) settle(upload);
 		else {
@@ -329,9 +345,25 @@ async function startSpeechIsCheapEmulator(options = {}) {
 		jobs,
 		webhooks,
 		injectFault: server.injectFault,
+		heldWebhooks: () => [...held.keys()],
+		finishJob(jobId) {
+			const job = jobs.get(jobId);
+			if (!job?.finishNow) throw new Error(`Job ${jobId} is not waiting to be finished`);
+			delete job.finishNow;
+			return finish(job);
+		},
+		/** Sends a held webhook now; resolves with the delivery (its HTTP status) once answered. */
+		async releaseWebhook(jobId) {
+			const job = held.get(jobId);
+			if (!job) throw new Error(`No webhook held for job ${jobId}`);
+			held.delete(jobId);
+			await deliverWebhook(job);
+			return webhooks[webhooks.length - 1];
+		},
 		reset() {
 			server.requests.length = 0;
 			webhooks.length = 0;
+			held.clear();
 			jobs.clear();
 			server.clearFaults();
 		},

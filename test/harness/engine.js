@@ -181,22 +181,22 @@ let runCounter = 0;
 /**
  * Runs a workflow: an input node emitting `input` items, then the `nodes` given, chained in order.
  * Each node: { name?, type: 'hispeech' (short name) or full type, parameters, credentials?, onError? }.
- * Returns { run, output(nodeName), error, cancel } — `started` resolves once execution begins.
+ * `webhookWaitingBaseUrl` is where resume URLs point (a waiting-webhook server in tests that wait).
+ * Returns { result (a RunResult), cancel, executionId, workflow }.
  */
-function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
+function runWorkflow({ input = [{ json: {} }], nodes, credentials = {}, webhookWaitingBaseUrl }) {
 	const executionId = String(++runCounter);
 	const key = `run-${executionId}`;
 	inputSpecs.set(key, input);
 
+	const workflowNodes = [
+		{ id: 'input', name: 'Input', type: INPUT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { key } },
+	];
+	const connections = {};
+	let previous = 'Input';
+	const spec = { executionId, workflowNodes, connections, credentials, webhookWaitingBaseUrl };
 	const started = (async () => {
-		const { loader, nodeTypes } = await setup();
-		const credentialsHelper = credentialsHelperFor(loader, credentials);
-
-		const workflowNodes = [
-			{ id: 'input', name: 'Input', type: INPUT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { key } },
-		];
-		const connections = {};
-		let previous = 'Input';
+		const { loader } = await setup();
 		nodes.forEach((node, index) => {
 			const name = node.name ?? `Node ${index + 1}`;
 			const type = node.type.includes('.') ? node.type : `${loader.packageName}.${node.type}`;
@@ -214,45 +214,6 @@ function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
 			connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
 			previous = name;
 		});
-
-		const workflow = new Workflow({
-			id: 'engine-test',
-			name: 'engine test',
-			nodes: workflowNodes,
-			connections,
-			active: false,
-			nodeTypes,
-			settings: { executionOrder: 'v1' },
-		});
-
-		const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'engine-test', nodes: workflowNodes, connections });
-		let resolveFinished;
-		const finished = new Promise((resolve) => (resolveFinished = resolve));
-		hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
-
-		const additionalData = {
-			hooks,
-			credentialsHelper,
-			executionId,
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			currentNodeParameters: undefined,
-			executionTimeoutTimestamp: undefined,
-			userId: 'test-user',
-			variables: {},
-			logAiEvent: () => {},
-			setExecutionStatus: () => {},
-			sendDataToUI: () => {},
-			executeWorkflow: async () => {
-				throw new Error('not supported in tests');
-			},
-			getRunExecutionData: async () => undefined,
-		};
-
 		const runExecutionData = {
 			startData: {},
 			resultData: { runData: {} },
@@ -264,9 +225,7 @@ function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
 				waitingExecutionSource: {},
 			},
 		};
-		const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-		const execution = workflowExecute.processRunExecutionData(workflow);
-		return { execution, finished };
+		return await executeRun(spec, runExecutionData);
 	})();
 
 	const result = started.then(async ({ execution, finished }) => {
@@ -277,7 +236,68 @@ function runWorkflow({ input = [{ json: {} }], nodes, credentials = {} }) {
 	});
 	return {
 		result,
+		spec,
 		cancel: async () => (await started).execution.cancel(),
+	};
+}
+
+/**
+ * Runs (or, given a saved execution's data, continues) one execution of a test workflow in n8n's
+ * engine, as n8n's workflow runner does. Resolves `finished` with the full run data.
+ */
+async function executeRun(spec, runExecutionData, { httpRequest, httpResponse } = {}) {
+	const { loader, nodeTypes } = await setup();
+	const { executionId, workflowNodes, connections, credentials, webhookWaitingBaseUrl } = spec;
+	const workflow = workflowFromSpec(spec, nodeTypes);
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'engine-test', nodes: workflowNodes, connections });
+	let resolveFinished;
+	const finished = new Promise((resolve) => (resolveFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
+	const additionalData = {
+		...baseAdditionalData(loader, credentials, executionId, webhookWaitingBaseUrl),
+		hooks,
+		httpRequest,
+		httpResponse,
+	};
+	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execution = workflowExecute.processRunExecutionData(workflow);
+	return { execution, finished };
+}
+
+function workflowFromSpec(spec, nodeTypes) {
+	return new Workflow({
+		id: 'engine-test',
+		name: 'engine test',
+		nodes: spec.workflowNodes,
+		connections: spec.connections,
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+}
+
+/** What n8n hands every node context about the instance and the run. */
+function baseAdditionalData(loader, credentials, executionId, webhookWaitingBaseUrl) {
+	return {
+		credentialsHelper: credentialsHelperFor(loader, credentials),
+		executionId,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: webhookWaitingBaseUrl ?? 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		logAiEvent: () => {},
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		executeWorkflow: async () => {
+			throw new Error('not supported in tests');
+		},
+		getRunExecutionData: async () => undefined,
 	};
 }
 
@@ -387,4 +407,9 @@ function cleanup() {
 	fs.rmSync(userFolder, { recursive: true, force: true });
 }
 
-module.exports = { runWorkflow, readBinary, testCredential, nodesFromWorkflow, setup, cleanup, userFolder, credentialsHelperFor };
+module.exports = {
+	executeRun,
+	workflowFromSpec,
+	baseAdditionalData,
+	RunResult,
+	runWorkflow, readBinary, testCredential, nodesFromWorkflow, setup, cleanup, userFolder, credentialsHelperFor };

@@ -133,4 +133,4 @@ async function callWebhook({ type, parameters = {}, credentials = {}, staticData
 	};
 }
 
-module.exports = { callWebhook };
+module.exports = { callWebhook, RecordedResponse };

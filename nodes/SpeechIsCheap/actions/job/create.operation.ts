@@ -1,9 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { CallbackProvider } from '../../../shared/callback';
+import { webhookOptionConflict } from '../../../shared/callback';
 import type { WaitMode } from '../../../shared/descriptions';
 import {
 	audioInputFields,
+	buildTranscriptItem,
 	outputFields,
 	readAudioInput,
 	readPollSettings,
@@ -12,13 +15,14 @@ import {
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
-import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
+import { finishEach, isFinal, pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readText } from '../../../shared/transcript';
 import {
 	asJob,
 	checkJob,
 	createJob,
+	getJob,
 	jobEndedError,
 	normalizeJob,
 	readCreateParameters,
@@ -39,7 +43,7 @@ export const description: INodeProperties[] = [
 				? { ...field, default: 'url' }
 				: field,
 	),
-	...waitFields(show, ['poll', 'none', 'stream'], {
+	...waitFields(show, ['poll', 'callback', 'none', 'stream'], {
 		mode: 'poll',
 		intervalSeconds: 10,
 		minIntervalSeconds: 0.1,
@@ -141,7 +145,20 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const PROVIDER = { providerName: 'Speech is Cheap', laterOperation: 'Get' };
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (waitsForCallbacks(this, items.length)) {
+		return await submitThenPause(this, items, PROVIDER, async (itemIndex, callbackUrl) => {
+			const parameters = readCreateParameters(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+			if (parameters.webhook_url) throw webhookOptionConflict(this, itemIndex);
+			parameters.webhook_url = callbackUrl;
+			const body = await createJob(this, itemIndex, await readAudioInput(this, itemIndex), parameters);
+			const jobId = readText(asJob(this, body, itemIndex).id);
+			if (!jobId) throw new NodeOperationError(this.getNode(), 'Speech is Cheap returned no job ID', { itemIndex });
+			return jobId;
+		});
+	}
 	let pollSettings: PollSettings | undefined;
 	const submit = async (itemIndex: number): Promise<Submission<Answer>> => {
 		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
@@ -211,3 +228,18 @@ async function waitForJobs(
 	const polling = pollJobs(context, polled, check, pollSettings, outcomes, async (itemIndex, job) => await finish(itemIndex, job, true));
 	await Promise.all([...streamed, polling]);
 }
+
+/** How a run waiting for Speech is Cheap callbacks checks and finishes its jobs. */
+export const callbacks: CallbackProvider<IDataObject> = {
+	...PROVIDER,
+	check: async (context, job) => {
+		const data = asJob(context, await getJob(context, job.jobId, job.itemIndex), job.itemIndex);
+		return isFinal(normalizeJob(context, data, job.itemIndex).status) ? { done: true, result: data } : { done: false };
+	},
+	finish: async (context, jobs, data) =>
+		await finishEach(context, jobs, async (job) => {
+			const normalized = normalizeJob(context, data, job.itemIndex);
+			if (normalized.status !== 'completed') throw jobEndedError(context, job.jobId, data, job.itemIndex);
+			return await buildTranscriptItem(context, job.settings, normalized, data);
+		}),
+};

@@ -1,0 +1,227 @@
+import { randomBytes } from 'crypto';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { OutputSettings } from './descriptions';
+import type { ItemOutcome } from './items';
+import type { CheckOutcome, PendingJob } from './polling';
+import { acknowledgeOnly, rejectCall, secretsMatch } from './webhook';
+
+/**
+ * "Wait for Callback": the node submits its jobs with a callback URL that leads back to this very
+ * execution (n8n's resume URL), puts the execution to wait and ends; n8n persists it. When the
+ * provider calls back, n8n runs the node's `webhook()` with the saved execution, and what it returns
+ * becomes the node's output. Nothing polls while the run waits, and no process memory is involved:
+ * the jobs the run waits for are written into the execution itself (see `pauseForCallbacks`).
+ */
+
+/** The webhook every node with this wait mode declares: n8n routes resume calls to it. */
+export const RESUME_WEBHOOK: IWebhookDescription = {
+	name: 'default',
+	httpMethod: 'POST',
+	responseMode: 'onReceived',
+	path: '',
+	restartWebhook: true,
+	isFullPath: true,
+};
+
+/** Where the waiting state travels in the execution: under this key of each waiting item. */
+const STATE_KEY = 'waitForCallback';
+
+/** A submitted job that will call back, and how its item's output is to be built. */
+export interface CallbackJob {
+	itemIndex: number;
+	jobId: string;
+	/** Secret carried in the callback URL; a call without it cannot resume the run. */
+	token: string;
+	/** Where one job serves several items (a batch): which file of the job is this item's. */
+	reference?: string;
+	/** The output parameters of this item, read before the run waited. */
+	settings: OutputSettings;
+}
+
+interface ItemState {
+	job?: CallbackJob;
+	error?: { message: string; description?: string };
+}
+
+/** A fresh secret for one job's callback URL. */
+export function newCallbackToken(): string {
+	return randomBytes(24).toString('hex');
+}
+
+/** This execution's resume URL, naming the item and carrying the job's secret. */
+export function callbackUrlFor(context: IExecuteFunctions, itemIndex: number, token: string): string {
+	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
+	const url = new URL(resumeUrl);
+	url.searchParams.set('item', String(itemIndex));
+	url.searchParams.set('token', token);
+	return url.toString();
+}
+
+/**
+ * Puts the execution to wait for the jobs' callbacks, at most `limitMs`.
+ *
+ * n8n resumes a waiting node without running it again: after a callback it outputs what `webhook()`
+ * returned, and when the limit passes it outputs the items it was given as input. So the node
+ * replaces its saved input with one item per input item that holds the job to wait for (read back by
+ * `webhook()`), and that also says, should the limit pass, which job did not call back in time.
+ */
+export async function pauseForCallbacks(
+	context: IExecuteFunctions,
+	providerName: string,
+	laterOperation: string,
+	outcomes: ItemOutcome[],
+	jobs: CallbackJob[],
+	limitMs: number,
+): Promise<INodeExecutionData[]> {
+	const minutes = Math.round((limitMs / 60_000) * 100) / 100;
+	const waiting: INodeExecutionData[] = outcomes.map((outcome, itemIndex) => {
+		const job = jobs.find((candidate) => candidate.itemIndex === itemIndex);
+		if (job) {
+			const state: ItemState = { job };
+			return {
+				json: {
+					provider: providerName,
+					jobId: job.jobId,
+					status: 'waiting',
+					error: `${providerName} did not call back for job ${job.jobId} within ${minutes} minutes. The job may still finish: use ${laterOperation} with this job ID.`,
+					[STATE_KEY]: state as unknown as IDataObject,
+				},
+				pairedItem: { item: itemIndex },
+			};
+		}
+		const error = 'error' in outcome ? outcome.error : new Error('The item was not submitted');
+		const description = (error as { description?: string | null }).description ?? undefined;
+		const state: ItemState = { error: { message: error.message, description } };
+		return {
+			json: { error: error.message, [STATE_KEY]: state as unknown as IDataObject },
+			pairedItem: { item: itemIndex },
+		};
+	});
+	// A copy: n8n empties the returned array in place when it sorts items for an error output.
+	context.getExecuteData().data.main = [[...waiting]];
+	await context.putExecutionToWait(new Date(Date.now() + limitMs));
+	return waiting;
+}
+
+/** What a node that waits for callbacks knows about its provider. */
+export interface CallbackProvider<R> {
+	providerName: string;
+	laterOperation: string;
+	/** Checks a signed provider's signature; answers (and stops) the call when it is not authentic. */
+	authenticate?: (context: IWebhookFunctions) => Promise<IWebhookResponseData | undefined>;
+	/** One status check of a job; a job in a final state (failed included) is done. */
+	check(context: IWebhookFunctions, job: PendingJob): Promise<CheckOutcome<R>>;
+	/** Builds the outcome of every item the finished job serves. */
+	finish(context: IWebhookFunctions, jobs: CallbackJob[], result: R): Promise<Map<number, ItemOutcome>>;
+}
+
+/** Hands a callback to the waiting operation (only operations that wait for callbacks have one). */
+export async function routeCallback(
+	context: IWebhookFunctions,
+	providers: Record<string, CallbackProvider<unknown>>,
+): Promise<IWebhookResponseData> {
+	const provider = providers[context.getNodeParameter('operation', '') as string];
+	if (!provider) return rejectCall(context, 404, 'This operation does not wait for callbacks');
+	return await resumeOnCallback(context, provider);
+}
+
+/** The Webhook URL option and Wait for Callback both set the job's callback: only one may. */
+export function webhookOptionConflict(context: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'The Webhook URL option cannot be used with Wait for Callback', {
+		itemIndex,
+		description: 'Wait for Callback gives the provider its own URL. Remove the Webhook URL option, or choose another wait mode.',
+	});
+}
+
+/**
+ * Handles a callback to a waiting run. An unauthentic call is refused and changes nothing. An
+ * authentic one resumes the run only when every job of it has reached a final state (checked with
+ * the provider, the only place that state lives); until then it is answered 200 and the run waits.
+ */
+export async function resumeOnCallback<R>(
+	context: IWebhookFunctions,
+	provider: CallbackProvider<R>,
+): Promise<IWebhookResponseData> {
+	const states = readWaitingStates(context);
+	const query = context.getQueryData() as IDataObject;
+	const itemIndex = Number(query.item);
+	const token = typeof query.token === 'string' ? query.token : '';
+	if (!token) return rejectCall(context, 401, 'The callback URL carries no token');
+	const caller = states[itemIndex]?.job;
+	if (!caller || !secretsMatch(token, caller.token)) {
+		return rejectCall(context, 403, 'The callback token does not match a job of this run');
+	}
+	if (provider.authenticate) {
+		const refused = await provider.authenticate(context);
+		if (refused) return refused;
+	}
+
+	const byJob = new Map<string, CallbackJob[]>();
+	for (const state of states) {
+		if (state.job) byJob.set(state.job.jobId, [...(byJob.get(state.job.jobId) ?? []), state.job]);
+	}
+	// The caller's job first, then the others; stop at the first one still running.
+	const order = [caller.jobId, ...[...byJob.keys()].filter((jobId) => jobId !== caller.jobId)];
+	const finished = new Map<string, R>();
+	for (const jobId of order) {
+		const outcome = await provider.check(context, { jobId, itemIndex: byJob.get(jobId)![0].itemIndex });
+		if (!outcome.done) return acknowledgeOnly(context, `the run still waits for job ${jobId}`);
+		finished.set(jobId, outcome.result);
+	}
+
+	const outcomes = new Map<number, ItemOutcome>();
+	for (const [jobId, result] of finished) {
+		for (const [index, outcome] of await provider.finish(context, byJob.get(jobId)!, result)) {
+			outcomes.set(index, outcome);
+		}
+	}
+	return { workflowData: resumedOutput(context, states, outcomes) };
+}
+
+/** The waiting state written by `pauseForCallbacks`, read back from the saved execution. */
+function readWaitingStates(context: IWebhookFunctions): ItemState[] {
+	const items = context.evaluateExpression('{{ $input.all() }}') as unknown;
+	if (!Array.isArray(items)) return [];
+	return items.map((item) => {
+		const json = (item as INodeExecutionData | undefined)?.json;
+		return ((json?.[STATE_KEY] as IDataObject | undefined) ?? {}) as unknown as ItemState;
+	});
+}
+
+/**
+ * The resumed node's output: one entry per input item, in order. A resumed node cannot fail any
+ * more (n8n does not run it again), so a failed item becomes an error item, which n8n moves to the
+ * error output when the node has one.
+ */
+function resumedOutput(
+	context: IWebhookFunctions,
+	states: ItemState[],
+	outcomes: Map<number, ItemOutcome>,
+): INodeExecutionData[][] {
+	const output: INodeExecutionData[] = [];
+	states.forEach((state, itemIndex) => {
+		const outcome: ItemOutcome =
+			outcomes.get(itemIndex) ??
+			(state.error
+				? { error: Object.assign(new Error(state.error.message), { description: state.error.description }) }
+				: { error: new NodeOperationError(context.getNode(), 'The job of this item is unknown', { itemIndex }) });
+		if ('error' in outcome) {
+			const json: IDataObject = { error: outcome.error.message };
+			const description = (outcome.error as { description?: string | null }).description;
+			if (description) json.details = description;
+			output.push({ json, pairedItem: { item: itemIndex } });
+			return;
+		}
+		for (const item of outcome.output) output.push({ ...item, pairedItem: { item: itemIndex } });
+	});
+	return [output];
+}

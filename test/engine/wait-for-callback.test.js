@@ -1,0 +1,185 @@
+// Engine tests of the "Wait for Callback" wait mode: the run ends waiting (nothing polls), the
+// emulator's callback to the resume URL resumes it through n8n-core's WebhookContext and
+// WorkflowExecute, with the waiting execution kept only as JSON between the two (as n8n's database
+// keeps it), and the output is what polling produces.
+const { runWorkflow, cleanup } = require('../harness/engine');
+const { startWaitingServer } = require('../harness/waiting');
+const { startSpeechIsCheapEmulator } = require('../emulators/speechischeap');
+const { startFileServer, until } = require('../support/servers');
+
+let waiting;
+let files;
+
+const audioBytes = (seed, seconds = 8) => Buffer.from(seed.repeat(Math.ceil((seconds * 1000) / seed.length)).slice(0, seconds * 1000));
+const AUDIO = {
+	'/a.mp3': audioBytes('a', 7),
+	'/b.mp3': audioBytes('bb', 9),
+	'/c.mp3': audioBytes('ccc', 11),
+	'/fail-decode.mp3': audioBytes('f', 8),
+};
+
+beforeAll(async () => {
+	waiting = await startWaitingServer();
+	files = await startFileServer(Object.fromEntries(Object.entries(AUDIO).map(([path, content]) => [path, { content }])));
+});
+afterAll(async () => {
+	await waiting.close();
+	await files.close();
+	cleanup();
+});
+
+/** Runs one node over `input`; resolves once the run has ended (waiting or not). */
+async function start(input, node, credentials) {
+	const run = runWorkflow({ input, nodes: [node], credentials, webhookWaitingBaseUrl: waiting.baseUrl });
+	const result = await waiting.track(run);
+	return { run, result };
+}
+
+/** The outputs without what differs between two runs of the same audio (job IDs). */
+const comparable = (items) => items.map(({ json, pairedItem }) => ({ json: { ...json, jobId: typeof json.jobId }, pairedItem }));
+
+describe('Speech is Cheap: Create with Wait for Callback', () => {
+	let emu;
+	/** When set, jobs stay PENDING until the test finishes them (emu.finishJob). */
+	let finishByHand = false;
+	const credentials = () => ({ speechIsCheapApi: { apiKey: 'sk_test', baseUrl: emu.url, uploadBaseUrl: emu.uploadUrl } });
+	const create = (parameters) => ({
+		name: 'SIC',
+		type: 'speechIsCheap',
+		parameters: { resource: 'job', operation: 'create', inputType: 'url', maxWaitMinutes: 30, ...parameters },
+	});
+	const urls = (...names) => names.map((name) => ({ json: { url: `${files.url}/${name}` } }));
+	const statusCalls = () => emu.requests.filter((r) => r.method === 'GET' && /^\/v2\/jobs\/[^/]+-sic$/.test(r.path));
+
+	beforeAll(async () => {
+		emu = await startSpeechIsCheapEmulator({ processingDelayMs: () => (finishByHand ? null : 20), holdWebhooks: true });
+	});
+	beforeEach(() => {
+		emu.reset();
+		finishByHand = false;
+	});
+	afterAll(async () => await emu.close());
+
+	test('waits without polling, resumes on the callback, and outputs what polling outputs', async () => {
+		const node = create({ audioUrl: '={{ $json.url }}', waitMode: 'callback', subtitleFormat: 'srt' });
+		const { run, result } = await start(urls('a.mp3'), node, credentials());
+		expect(result.status).toBe('waiting');
+		const limit = waiting.waitTill(run).getTime() - Date.now();
+		expect(limit).toBeGreaterThan(29 * 60_000);
+		expect(limit).toBeLessThanOrEqual(30 * 60_000);
+		const [job] = [...emu.jobs.values()];
+		expect(job.params.webhook_url).toMatch(new RegExp(`^${waiting.baseUrl}/${run.spec.executionId}\\?item=0&token=[0-9a-f]{48}$`));
+
+		await until(() => emu.heldWebhooks().length === 1);
+		expect(statusCalls()).toHaveLength(0); // nothing polled while the run waited
+		const delivery = await emu.releaseWebhook(job.id);
+		expect(delivery.status).toBe(200);
+		const resumed = await waiting.resumed(run);
+		expect(resumed.status).toBe('success');
+		const output = resumed.output('SIC');
+		expect(output).toHaveLength(1);
+		expect(output[0].json).toMatchObject({ provider: 'speechischeap', jobId: job.id, status: 'completed' });
+		expect(output[0].binary.subtitles.fileName).toBe(`transcript-${job.id}.srt`);
+
+		const polled = await runWorkflow({
+			input: urls('a.mp3'),
+			nodes: [create({ audioUrl: '={{ $json.url }}', waitMode: 'poll', pollIntervalSeconds: 0.05, subtitleFormat: 'srt' })],
+			credentials: credentials(),
+		}).result;
+		expect(comparable(output)).toEqual(comparable(polled.output('SIC')));
+	});
+
+	test('three items, callbacks in another order: one resume, three paired outputs', async () => {
+		finishByHand = true;
+		const node = create({ audioUrl: '={{ $json.url }}', waitMode: 'callback' });
+		const { run, result } = await start(urls('a.mp3', 'b.mp3', 'c.mp3'), node, credentials());
+		expect(result.status).toBe('waiting');
+		await until(() => emu.jobs.size === 3 && [...emu.jobs.values()].every((job) => job.finishNow));
+		const ids = [...emu.jobs.values()].map((job) => job.id);
+		const callsBefore = waiting.calls.length;
+		const finishAndCall = async (index) => {
+			emu.finishJob(ids[index]);
+			return await emu.releaseWebhook(ids[index]);
+		};
+		for (const index of [2, 0]) expect((await finishAndCall(index)).status).toBe(200);
+		expect(waiting.calls.slice(callsBefore).map((call) => call.resumed)).toEqual([false, false]);
+		expect(waiting.calls.slice(callsBefore).map((call) => call.result.body)).toEqual([
+			{ received: true, ignored: `the run still waits for job ${ids[0]}` },
+			{ received: true, ignored: `the run still waits for job ${ids[1]}` },
+		]);
+		await finishAndCall(1);
+		const resumed = await waiting.resumed(run);
+		expect(waiting.calls.slice(callsBefore).map((call) => call.resumed)).toEqual([false, false, true]);
+		const output = resumed.output('SIC');
+		expect(output.map((item) => item.json.jobId)).toEqual(ids);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output.map((item) => item.json.durationSeconds)).toEqual([7, 9, 11]);
+	});
+
+	test('a failed job becomes its item\'s error (on the error output), the others their transcripts', async () => {
+		const node = { ...create({ audioUrl: '={{ $json.url }}', waitMode: 'callback' }), onError: 'continueErrorOutput' };
+		const { run } = await start(urls('a.mp3', 'fail-decode.mp3'), node, credentials());
+		await until(() => emu.heldWebhooks().length === 2);
+		const ids = [...emu.jobs.values()].map((job) => job.id);
+		await emu.releaseWebhook(ids[1]);
+		const resumed = await waiting.resumed(run);
+		expect(resumed.output('SIC', 0).map((item) => [item.json.jobId, item.pairedItem])).toEqual([[ids[0], { item: 0 }]]);
+		const errors = resumed.output('SIC', 1);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].pairedItem).toEqual({ item: 1 });
+		expect(errors[0].json.error).toBe(`Speech is Cheap job ${ids[1]} failed`);
+	});
+
+	test('a callback without the job token, or with another one, neither resumes nor changes the wait', async () => {
+		const node = create({ audioUrl: '={{ $json.url }}', waitMode: 'callback' });
+		const { run } = await start(urls('a.mp3'), node, credentials());
+		await until(() => emu.heldWebhooks().length === 1);
+		const [job] = [...emu.jobs.values()];
+		const genuine = new URL(job.params.webhook_url);
+		const post = async (url) =>
+			await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: job.id, status: 'COMPLETED' }) });
+
+		const noToken = new URL(genuine);
+		noToken.searchParams.delete('token');
+		expect((await post(noToken)).status).toBe(401);
+		const forged = new URL(genuine);
+		forged.searchParams.set('token', 'f'.repeat(48));
+		expect((await post(forged)).status).toBe(403);
+		const otherItem = new URL(genuine);
+		otherItem.searchParams.set('item', '1');
+		expect((await post(otherItem)).status).toBe(403);
+		expect(waiting.calls.slice(-3).every((call) => call.resumed === false)).toBe(true);
+
+		await emu.releaseWebhook(job.id);
+		const resumed = await waiting.resumed(run);
+		expect(resumed.output('SIC')[0].json.status).toBe('completed');
+	});
+
+	test('when the limit passes, each job that did not call back is named in an error item', async () => {
+		const node = create({ audioUrl: '={{ $json.url }}', waitMode: 'callback', maxWaitMinutes: 5 });
+		const { run } = await start(urls('a.mp3', 'b.mp3'), node, credentials());
+		await until(() => emu.heldWebhooks().length === 2);
+		const ids = [...emu.jobs.values()].map((job) => job.id);
+		const timedOut = await waiting.timeout(run);
+		expect(timedOut.status).toBe('success');
+		const output = timedOut.output('SIC');
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		output.forEach((item, index) => {
+			expect(item.json).toMatchObject({ provider: 'Speech is Cheap', jobId: ids[index], status: 'waiting' });
+			expect(item.json.error).toBe(
+				`Speech is Cheap did not call back for job ${ids[index]} within 5 minutes. The job may still finish: use Get with this job ID.`,
+			);
+		});
+		// The run is over: a late callback finds nothing waiting.
+		const late = await emu.releaseWebhook(ids[0]);
+		expect(late.status).toBe(409);
+	});
+
+	test('mixing Wait for Callback with another wait mode is refused before anything is submitted', async () => {
+		const node = create({ audioUrl: '={{ $json.url }}', waitMode: "={{ $json.url.endsWith('b.mp3') ? 'poll' : 'callback' }}" });
+		const { result } = await start(urls('a.mp3', 'b.mp3'), node, credentials());
+		expect(result.status).toBe('error');
+		expect(result.error.message).toBe('Wait for Callback must be chosen for every item of the run, or for none');
+		expect(emu.jobs.size).toBe(0);
+	});
+});
