@@ -1,5 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { RESUME_WEBHOOK, routeCallback } from '../shared/callback';
+import { callbackUrlGivenPerJob } from '../shared/webhook';
 
 import * as language from './actions/language/Language.resource';
 import { router } from './actions/router';
@@ -20,6 +30,7 @@ export class AudioToTextAi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'audioToTextAiApi', required: true }],
+		webhooks: [RESUME_WEBHOOK],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,5 +52,13 @@ export class AudioToTextAi implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	// The resume URL goes with each job: nothing to register with AudioToTextAI.
+	webhookMethods = callbackUrlGivenPerJob;
+
+	/** A job's callback to a run that waits for it (Wait for Callback). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await routeCallback(this, { transcribe: transcription.transcribe.callbacks });
 	}
 }

@@ -1,15 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CallbackJob } from './callback';
+import type { CallbackJob, CallbackProvider } from './callback';
 import { callbackUrlFor, newCallbackToken, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
-import { readMaxWaitMs, readOutputSettings } from './descriptions';
+import { buildTranscriptItem, readMaxWaitMs, readOutputSettings } from './descriptions';
 import type { ItemOutcome } from './items';
 import { collectOutput, forItem } from './items';
 import type { CheckOutcome, PendingJob, PollSettings } from './polling';
 import { pollUntilDone } from './polling';
+import type { NormalizedTranscript } from './transcript';
 
 /** A job one input item created, and how that item asked to wait for it. */
 export interface Submission<A> {
@@ -127,18 +128,39 @@ export async function submitThenPause(
 	return await pauseForCallbacks(context, provider.providerName, provider.laterOperation, outcomes, jobs, limitMs);
 }
 
-/** Builds the output of each item a finished job serves; a build that throws fails only its item. */
-export async function finishEach(
-	context: IWebhookFunctions,
-	jobs: CallbackJob[],
-	build: (job: CallbackJob) => Promise<INodeExecutionData>,
-): Promise<Map<number, ItemOutcome>> {
-	const outcomes = new Map<number, ItemOutcome>();
-	for (const job of jobs) outcomes.set(job.itemIndex, await settle(context, job.itemIndex, async () => await build(job)));
-	return outcomes;
+/** Job states after which nothing changes any more. */
+function isFinal(status: string): boolean {
+	return status === 'completed' || status === 'failed' || status === 'canceled';
 }
 
-/** Job states after which nothing changes any more. */
-export function isFinal(status: string): boolean {
-	return status === 'completed' || status === 'failed' || status === 'canceled';
+/**
+ * How a run waiting for callbacks checks and finishes jobs of a provider with one job per item:
+ * `fetchJob` is the status GET, `normalize` reads a job, `endedError` explains a job that ended
+ * without a transcript. The output is built as polling builds it.
+ */
+export function perJobCallbacks(
+	provider: { providerName: string; laterOperation: string },
+	fetchJob: (context: IWebhookFunctions, jobId: string, itemIndex: number) => Promise<IDataObject>,
+	normalize: (context: IWebhookFunctions, job: IDataObject, itemIndex: number) => NormalizedTranscript,
+	endedError: (context: IWebhookFunctions, jobId: string, job: IDataObject, itemIndex: number) => Error,
+): CallbackProvider<IDataObject> {
+	return {
+		...provider,
+		async check(context, { jobId, itemIndex }) {
+			const job = await fetchJob(context, jobId, itemIndex);
+			return isFinal(normalize(context, job, itemIndex).status) ? { done: true, result: job } : { done: false };
+		},
+		async finish(context, jobs, job) {
+			const outcomes = new Map<number, ItemOutcome>();
+			for (const { itemIndex, jobId, settings } of jobs) {
+				const outcome = await settle(context, itemIndex, async () => {
+					const normalized = normalize(context, job, itemIndex);
+					if (normalized.status !== 'completed') throw endedError(context, jobId, job, itemIndex);
+					return await buildTranscriptItem(context, settings, normalized, job);
+				});
+				outcomes.set(itemIndex, outcome);
+			}
+			return outcomes;
+		},
+	};
 }

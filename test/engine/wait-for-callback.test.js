@@ -5,6 +5,7 @@
 const { runWorkflow, cleanup } = require('../harness/engine');
 const { startWaitingServer } = require('../harness/waiting');
 const { startSpeechIsCheapEmulator } = require('../emulators/speechischeap');
+const { startAudioToTextAiEmulator } = require('../emulators/audiototextai');
 const { startFileServer, until } = require('../support/servers');
 
 let waiting;
@@ -181,5 +182,53 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		expect(result.status).toBe('error');
 		expect(result.error.message).toBe('Wait for Callback must be chosen for every item of the run, or for none');
 		expect(emu.jobs.size).toBe(0);
+	});
+});
+
+describe('AudioToTextAI: Transcribe with Wait for Callback', () => {
+	let emu;
+	const credentials = () => ({ audioToTextAiApi: { apiKey: 'a2t_test', baseUrl: emu.url } });
+	const binaryItem = (name, content) => ({ json: { name }, binary: { data: { content, fileName: name, mimeType: 'audio/mpeg' } } });
+	const transcribe = (parameters) => ({
+		name: 'A2T',
+		type: 'audioToTextAi',
+		parameters: { resource: 'transcription', operation: 'transcribe', inputType: 'binary', maxWaitMinutes: 30, ...parameters },
+	});
+	const statusCalls = () => emu.requests.filter((r) => r.method === 'GET' && /^\/api\/v1\/transcribe\/[^/]+\/?$/.test(r.path));
+
+	beforeAll(async () => {
+		// The second file takes 2 s longer, so its job is still running when the first one calls back.
+		emu = await startAudioToTextAiEmulator({ processingDelayMs: (input) => (/second/.test(input.name ?? '') ? 2500 : 100) });
+	});
+	afterAll(async () => await emu.close());
+
+	test('uploads two files, waits without polling, resumes once both called back: output as polling', async () => {
+		const input = [binaryItem('first.mp3', AUDIO['/b.mp3']), binaryItem('second.mp3', AUDIO['/c.mp3'])];
+		const node = transcribe({ waitMode: 'callback', options: { diarization: true } });
+		const { run, result } = await start(input, node, credentials());
+		expect(result.status).toBe('waiting');
+		expect(statusCalls()).toHaveLength(0);
+		const callsBefore = waiting.calls.length;
+		const resumed = await waiting.resumed(run);
+		const calls = waiting.calls.slice(callsBefore);
+		expect(calls.map((call) => [call.result.status, call.resumed])).toEqual([
+			[200, false],
+			[200, true],
+		]);
+		// Checks were made only when callbacks came: the first checked the caller's job and found the
+		// other still running; the last checked both.
+		await until(() => emu.webhooks.length === 2);
+		expect(statusCalls()).toHaveLength(2 + 2);
+		const ids = [...emu.jobs.values()].map((job) => job.id);
+		const output = resumed.output('A2T');
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(output.map((item) => item.json.jobId)).toEqual([...ids]);
+
+		const polled = await runWorkflow({
+			input,
+			nodes: [transcribe({ waitMode: 'poll', pollIntervalSeconds: 0.1, options: { diarization: true } })],
+			credentials: credentials(),
+		}).result;
+		expect(comparable(output)).toEqual(comparable(polled.output('A2T')));
 	});
 });

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { webhookOptionConflict } from '../../../shared/callback';
 import type { WaitMode } from '../../../shared/descriptions';
 import {
 	audioInputFields,
@@ -12,11 +13,11 @@ import {
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
-import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
+import { perJobCallbacks, pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readBoolean, readText } from '../../../shared/transcript';
 import type { TranscribeOptions } from '../../api';
-import { checkTranscription, normalizeTranscription, transcribe } from '../../api';
+import { checkTranscription, getTranscription, jobFailedError, normalizeTranscription, transcribe } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
@@ -52,7 +53,7 @@ export const description: INodeProperties[] = [
 		hint: 'Auto-detect leaves the language to AudioToTextAI. An expression gives an ISO 639-1 code such as "en".',
 		displayOptions: { show },
 	},
-	...waitFields(show, ['poll', 'none'], { mode: 'poll', intervalSeconds: 5, minIntervalSeconds: 0.1, maxWaitMinutes: 180 }),
+	...waitFields(show, ['poll', 'callback', 'none'], { mode: 'poll', intervalSeconds: 5, minIntervalSeconds: 0.1, maxWaitMinutes: 180 }),
 	...outputFields(show, { subtitles: true }),
 	{
 		displayName: 'Options',
@@ -111,7 +112,17 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const PROVIDER = { providerName: 'AudioToTextAI', laterOperation: 'Get' };
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (waitsForCallbacks(this, items.length)) {
+		return await submitThenPause(this, items, PROVIDER, async (itemIndex, callbackUrl) => {
+			const options = readOptions(this, itemIndex);
+			if (options.webhook_url) throw webhookOptionConflict(this, itemIndex);
+			options.webhook_url = callbackUrl;
+			return readJobId(this, await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options), itemIndex);
+		});
+	}
 	let pollSettings: PollSettings | undefined;
 	const submit = async (itemIndex: number): Promise<Submission<IDataObject>> => {
 		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
@@ -125,9 +136,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 		const options = readOptions(this, itemIndex);
 		const answer = await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options);
-		const jobId = readText(answer.id ?? answer.uuid);
-		if (!jobId) throw new NodeOperationError(this.getNode(), 'AudioToTextAI returned no job ID', { itemIndex });
-		return { itemIndex, waitMode, jobId, answer };
+		return { itemIndex, waitMode, jobId: readJobId(this, answer, itemIndex), answer };
 	};
 	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
 		await waitForJobs(this, submissions, outcomes, pollSettings);
@@ -154,6 +163,20 @@ async function waitForJobs(
 	const check = async (job: PendingJob) => await checkTranscription(context, job.jobId, job.itemIndex);
 	await pollJobs(context, polled, check, pollSettings, outcomes, finish);
 }
+
+function readJobId(context: IExecuteFunctions, answer: IDataObject, itemIndex: number): string {
+	const jobId = readText(answer.id ?? answer.uuid);
+	if (!jobId) throw new NodeOperationError(context.getNode(), 'AudioToTextAI returned no job ID', { itemIndex });
+	return jobId;
+}
+
+/** How a run waiting for AudioToTextAI callbacks checks and finishes its jobs. */
+export const callbacks = perJobCallbacks(
+	PROVIDER,
+	async (context, jobId, itemIndex) => await getTranscription(context, jobId, itemIndex),
+	normalizeTranscription,
+	jobFailedError,
+);
 
 function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeOptions {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;

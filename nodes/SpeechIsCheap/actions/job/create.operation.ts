@@ -1,12 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CallbackProvider } from '../../../shared/callback';
 import { webhookOptionConflict } from '../../../shared/callback';
 import type { WaitMode } from '../../../shared/descriptions';
 import {
 	audioInputFields,
-	buildTranscriptItem,
 	outputFields,
 	readAudioInput,
 	readPollSettings,
@@ -15,7 +13,7 @@ import {
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
-import { finishEach, isFinal, pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
+import { perJobCallbacks, pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readText } from '../../../shared/transcript';
 import {
@@ -230,16 +228,9 @@ async function waitForJobs(
 }
 
 /** How a run waiting for Speech is Cheap callbacks checks and finishes its jobs. */
-export const callbacks: CallbackProvider<IDataObject> = {
-	...PROVIDER,
-	check: async (context, job) => {
-		const data = asJob(context, await getJob(context, job.jobId, job.itemIndex), job.itemIndex);
-		return isFinal(normalizeJob(context, data, job.itemIndex).status) ? { done: true, result: data } : { done: false };
-	},
-	finish: async (context, jobs, data) =>
-		await finishEach(context, jobs, async (job) => {
-			const normalized = normalizeJob(context, data, job.itemIndex);
-			if (normalized.status !== 'completed') throw jobEndedError(context, job.jobId, data, job.itemIndex);
-			return await buildTranscriptItem(context, job.settings, normalized, data);
-		}),
-};
+export const callbacks = perJobCallbacks(
+	PROVIDER,
+	async (context, jobId, itemIndex) => asJob(context, await getJob(context, jobId, itemIndex), itemIndex),
+	normalizeJob,
+	jobEndedError,
+);
