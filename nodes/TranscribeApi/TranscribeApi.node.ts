@@ -3,10 +3,15 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { RESUME_WEBHOOK, routeCallback } from '../shared/callback';
+import { callbackUrlGivenPerJob } from '../shared/webhook';
 import { router } from './actions/router';
+import { callbacks } from './actions/transcription/callbacks';
 import * as transcription from './actions/transcription/Transcription.resource';
 
 export class TranscribeApi implements INodeType {
@@ -23,6 +28,7 @@ export class TranscribeApi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'transcribeApiApi', required: true }],
+		webhooks: [RESUME_WEBHOOK],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -38,5 +44,13 @@ export class TranscribeApi implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	// The resume URL goes with each job: nothing to register with TranscribeAPI.
+	webhookMethods = callbackUrlGivenPerJob;
+
+	/** A job's signed callback to a run that waits for it (Wait for Callback). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await routeCallback(this, { transcribe: callbacks, transcribeBatch: callbacks });
 	}
 }

@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckOutcome, PendingJob, PollResult, PollSettings } from '../shared/polling';
 import { pollUntilDone } from '../shared/polling';
 import { readText } from '../shared/transcript';
+import type { ApiContext } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
 import type { UploadSource } from '../shared/upload';
 import type { FileResult } from './api';
@@ -116,14 +117,16 @@ export async function checkJob(
 	const data = await getJob(context, job.jobId, job.itemIndex, false);
 	const status = statusOrFail(context, data, job.itemIndex);
 	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled') {
-		throw new NodeOperationError(context.getNode(), failureMessage(job.jobId, data), {
-			itemIndex: job.itemIndex,
-			description:
-				'See the status for the reason (for example failed_insufficient_credits: top up; failed_upload_size_mismatch: run the node again).',
-		});
-	}
+	if (status === 'failed' || status === 'canceled') throw jobFailedError(context, job.jobId, data, job.itemIndex);
 	return { done: false };
+}
+
+export function jobFailedError(context: ApiContext, jobId: string, data: IDataObject, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(context.getNode(), failureMessage(jobId, data), {
+		itemIndex,
+		description:
+			'See the status for the reason (for example failed_insufficient_credits: top up; failed_upload_size_mismatch: run the node again).',
+	});
 }
 
 export async function waitForJobs(
@@ -136,7 +139,7 @@ export async function waitForJobs(
 
 /** Downloads a finished job's result (its signed result_url) and splits it into per-file results. */
 export async function readResult(
-	context: IExecuteFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	data: IDataObject,
 	itemIndex: number,
 ): Promise<{ files: FileResult[]; raw: unknown }> {

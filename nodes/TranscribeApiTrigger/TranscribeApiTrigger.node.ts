@@ -13,13 +13,9 @@ import { readText } from '../shared/transcript';
 import {
 	acknowledgeOnly,
 	DELIVERY_MEMORY_MS,
-	headerValue,
 	isFirstDelivery,
-	isFreshTimestamp,
 	parseJsonObject,
-	rawBodyOf,
 	rejectCall,
-	verifyEd25519,
 } from '../shared/webhook';
 import {
 	downloadResult,
@@ -30,9 +26,8 @@ import {
 	rawStatusOf,
 	splitResult,
 } from '../TranscribeApi/api';
-import { findSigningKey } from './keys';
+import { checkSignedCall } from '../TranscribeApi/signature';
 
-const MAX_BODY_BYTES = 1024 * 1024;
 
 type EventName = 'completed' | 'completed_with_errors' | 'failed';
 
@@ -159,24 +154,11 @@ export class TranscribeApiTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const raw = rawBodyOf(this);
-		if (!raw) return rejectCall(this, 400, 'The request has no body');
-		if (raw.length > MAX_BODY_BYTES) return rejectCall(this, 413, 'The request body is too large');
-
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const toleranceSeconds = Number(options.toleranceSeconds ?? 300) || 300;
-		const timestamp = headerValue(this, 'x-transcribeapi-timestamp');
-		const signature = headerValue(this, 'x-transcribeapi-signature');
-		const keyId = headerValue(this, 'x-transcribeapi-key-id');
-		if (!timestamp || !signature || !keyId)
-			return rejectCall(this, 401, 'Missing TranscribeAPI signature headers');
-		if (!isFreshTimestamp(timestamp, Date.now(), toleranceSeconds)) {
-			return rejectCall(this, 401, 'The signature timestamp is outside the allowed window');
-		}
-		const key = await findSigningKey(this, keyId);
-		if (!key) return rejectCall(this, 403, 'Unknown signing key');
-		const signed = Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), raw]);
-		if (!verifyEd25519(signed, signature, key)) return rejectCall(this, 401, 'Invalid signature');
+		const checked = await checkSignedCall(this, toleranceSeconds);
+		if ('refused' in checked) return checked.refused;
+		const { raw, signature } = checked;
 
 		const staticData = this.getWorkflowStaticData('node');
 		const keepMs = toleranceSeconds * 2000;

@@ -57,11 +57,9 @@ export function newCallbackToken(): string {
 	return randomBytes(24).toString('hex');
 }
 
-/** This execution's resume URL, naming the item and carrying the job's secret. */
-export function callbackUrlFor(context: IExecuteFunctions, itemIndex: number, token: string): string {
-	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
-	const url = new URL(resumeUrl);
-	url.searchParams.set('item', String(itemIndex));
+/** This execution's resume URL, carrying the job's secret. */
+export function callbackUrlFor(context: IExecuteFunctions, token: string): string {
+	const url = new URL(String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
 	url.searchParams.set('token', token);
 	return url.toString();
 }
@@ -118,6 +116,11 @@ export interface CallbackProvider<R> {
 	laterOperation: string;
 	/** Checks a signed provider's signature; answers (and stops) the call when it is not authentic. */
 	authenticate?: (context: IWebhookFunctions) => Promise<IWebhookResponseData | undefined>;
+	/**
+	 * The caller's job as an authenticated callback reports it, when the callback alone is proof
+	 * enough (a signed body in a final state); otherwise the job is checked like the others.
+	 */
+	fromCallback?(context: IWebhookFunctions, jobId: string): R | undefined;
 	/** One status check of a job; a job in a final state (failed included) is done. */
 	check(context: IWebhookFunctions, job: PendingJob): Promise<CheckOutcome<R>>;
 	/** Builds the outcome of every item the finished job serves. */
@@ -153,13 +156,10 @@ export async function resumeOnCallback<R>(
 ): Promise<IWebhookResponseData> {
 	const states = readWaitingStates(context);
 	const query = context.getQueryData() as IDataObject;
-	const itemIndex = Number(query.item);
 	const token = typeof query.token === 'string' ? query.token : '';
 	if (!token) return rejectCall(context, 401, 'The callback URL carries no token');
-	const caller = states[itemIndex]?.job;
-	if (!caller || !secretsMatch(token, caller.token)) {
-		return rejectCall(context, 403, 'The callback token does not match a job of this run');
-	}
+	const caller = states.find((state) => state.job && secretsMatch(token, state.job.token))?.job;
+	if (!caller) return rejectCall(context, 403, 'The callback token does not match a job of this run');
 	if (provider.authenticate) {
 		const refused = await provider.authenticate(context);
 		if (refused) return refused;
@@ -172,7 +172,10 @@ export async function resumeOnCallback<R>(
 	// The caller's job first, then the others; stop at the first one still running.
 	const order = [caller.jobId, ...[...byJob.keys()].filter((jobId) => jobId !== caller.jobId)];
 	const finished = new Map<string, R>();
+	const announced = provider.fromCallback?.(context, caller.jobId);
+	if (announced !== undefined) finished.set(caller.jobId, announced);
 	for (const jobId of order) {
+		if (finished.has(jobId)) continue;
 		const outcome = await provider.check(context, { jobId, itemIndex: byJob.get(jobId)![0].itemIndex });
 		if (!outcome.done) return acknowledgeOnly(context, `the run still waits for job ${jobId}`);
 		finished.set(jobId, outcome.result);

@@ -115,7 +115,7 @@ export async function submitThenPause(
 			const itemLimitMs = readMaxWaitMs(context, itemIndex);
 			const settings = readOutputSettings(context, itemIndex);
 			const token = newCallbackToken();
-			const jobId = await submit(itemIndex, callbackUrlFor(context, itemIndex, token));
+			const jobId = await submit(itemIndex, callbackUrlFor(context, token));
 			jobs.push({ itemIndex, jobId, token, settings });
 			limitMs = Math.max(limitMs, itemLimitMs);
 			outcomes.push({ output: [] });
@@ -129,7 +129,7 @@ export async function submitThenPause(
 }
 
 /** Job states after which nothing changes any more. */
-function isFinal(status: string): boolean {
+export function isFinal(status: string): boolean {
 	return status === 'completed' || status === 'failed' || status === 'canceled';
 }
 

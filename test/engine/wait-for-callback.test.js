@@ -6,6 +6,7 @@ const { runWorkflow, cleanup } = require('../harness/engine');
 const { startWaitingServer } = require('../harness/waiting');
 const { startSpeechIsCheapEmulator } = require('../emulators/speechischeap');
 const { startAudioToTextAiEmulator } = require('../emulators/audiototextai');
+const { startTranscribeApiEmulator } = require('../emulators/transcribeapi');
 const { startFileServer, until } = require('../support/servers');
 
 let waiting;
@@ -69,7 +70,7 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		expect(limit).toBeGreaterThan(29 * 60_000);
 		expect(limit).toBeLessThanOrEqual(30 * 60_000);
 		const [job] = [...emu.jobs.values()];
-		expect(job.params.webhook_url).toMatch(new RegExp(`^${waiting.baseUrl}/${run.spec.executionId}\\?item=0&token=[0-9a-f]{48}$`));
+		expect(job.params.webhook_url).toMatch(new RegExp(`^${waiting.baseUrl}/${run.spec.executionId}\\?token=[0-9a-f]{48}$`));
 
 		await until(() => emu.heldWebhooks().length === 1);
 		expect(statusCalls()).toHaveLength(0); // nothing polled while the run waited
@@ -146,10 +147,10 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		const forged = new URL(genuine);
 		forged.searchParams.set('token', 'f'.repeat(48));
 		expect((await post(forged)).status).toBe(403);
-		const otherItem = new URL(genuine);
-		otherItem.searchParams.set('item', '1');
-		expect((await post(otherItem)).status).toBe(403);
-		expect(waiting.calls.slice(-3).every((call) => call.resumed === false)).toBe(true);
+		const otherRun = new URL(genuine);
+		otherRun.pathname = otherRun.pathname.replace(/\/\d+$/, '/999');
+		expect((await post(otherRun)).status).toBe(404);
+		expect(waiting.calls.slice(-3).every((call) => !call.resumed)).toBe(true);
 
 		await emu.releaseWebhook(job.id);
 		const resumed = await waiting.resumed(run);
@@ -230,5 +231,81 @@ describe('AudioToTextAI: Transcribe with Wait for Callback', () => {
 			credentials: credentials(),
 		}).result;
 		expect(comparable(output)).toEqual(comparable(polled.output('A2T')));
+	});
+});
+
+describe('TranscribeAPI: Transcribe and Transcribe Batch with Wait for Callback', () => {
+	let emu;
+	const credentials = () => ({ transcribeApiApi: { apiKey: 'test-key', baseUrl: emu.url } });
+	const audio = (name, content) => ({ json: { name }, binary: { data: { content, fileName: name, mimeType: 'audio/mpeg' } } });
+	const node = (operation, parameters = {}) => ({
+		name: 'TranscribeAPI',
+		type: 'transcribeApi',
+		parameters: { resource: 'transcription', operation, waitMode: 'callback', maxWaitMinutes: 60, ...parameters },
+	});
+	const statusCalls = () => emu.requests.filter((r) => r.method === 'GET' && /^\/v1\/transcribe\/[^/]+$/.test(r.path));
+
+	beforeAll(async () => {
+		emu = await startTranscribeApiEmulator({ apiKey: 'test-key', processingDelayMs: 50 });
+	});
+	afterAll(async () => await emu.close());
+
+	test('Transcribe: a short file still goes through a job; the signed callback resumes the run', async () => {
+		const { run, result } = await start([audio('talk.mp3', AUDIO['/a.mp3'])], node('transcribe', { subtitleFormat: 'vtt' }), credentials());
+		expect(result.status).toBe('waiting');
+		const [hook] = await until(() => emu.webhooks.length === 1).then(() => emu.webhooks);
+		const resumed = await waiting.resumed(run);
+		expect(statusCalls()).toHaveLength(0); // the signed callback alone says the job is done
+		expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/v1/transcribe')).toBe(false);
+		const [item] = resumed.output('TranscribeAPI');
+		expect(item.json).toMatchObject({ provider: 'transcribeapi', jobId: hook.jobId, status: 'completed' });
+		expect(item.json.text).toMatch(/^Transcript of .+ It has 7000 bytes\./);
+		expect(item.binary.subtitles.fileName).toBe(`transcript-${hook.jobId}.vtt`);
+
+		// The same job read later with Get Result gives the same output.
+		const later = await runWorkflow({
+			input: [{ json: {} }],
+			nodes: [{ name: 'TranscribeAPI', type: 'transcribeApi', parameters: { resource: 'transcription', operation: 'getResult', jobId: hook.jobId } }],
+			credentials: credentials(),
+		}).result;
+		const { referenceId, ...fromGetResult } = later.output('TranscribeAPI')[0].json;
+		expect(referenceId).toBe('file_000001');
+		expect(fromGetResult).toEqual(item.json);
+	});
+
+	test('Transcribe Batch: three items share one job and one callback; a failed file is its item\'s error', async () => {
+		const input = [audio('one.mp3', AUDIO['/a.mp3']), audio('two.mp3', Buffer.concat([Buffer.from('FAIL'), AUDIO['/b.mp3']])), audio('three.mp3', AUDIO['/c.mp3'])];
+		const hooksBefore = emu.webhooks.length;
+		const { run, result } = await start(input, { ...node('transcribeBatch'), onError: 'continueRegularOutput' }, credentials());
+		expect(result.status).toBe('waiting');
+		const resumed = await waiting.resumed(run);
+		expect(emu.webhooks.length - hooksBefore).toBe(1);
+		const output = resumed.output('TranscribeAPI');
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].json).toMatchObject({ referenceId: 'item_0', status: 'completed' });
+		expect(output[0].json.text).toMatch(/^Transcript of item_0\./);
+		expect(output[1].json.error).toMatch(/^File item_1 of TranscribeAPI job .+ failed: /);
+		expect(output[2].json).toMatchObject({ referenceId: 'item_2', status: 'completed' });
+	});
+
+	test('a call with the token but without a valid TranscribeAPI signature does not resume the run', async () => {
+		const slow = await startTranscribeApiEmulator({ apiKey: 'test-key', processingDelayMs: 60_000 });
+		try {
+			const creds = { transcribeApiApi: { apiKey: 'test-key', baseUrl: slow.url } };
+			const { run } = await start([audio('talk.mp3', AUDIO['/a.mp3'])], node('transcribe'), creds);
+			const job = [...slow.jobs.values()][0];
+			const body = JSON.stringify({ type: 'transcription.completed', job_id: job.id, status: 'completed', result_url: `${slow.url}/results/${job.id}` });
+			const genuine = slow.signPayload(body);
+			const post = async (headers, payload = body) =>
+				(await fetch(job.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })).status;
+			expect(await post({})).toBe(401); // unsigned
+			expect(await post(genuine.headers, body.replace('completed', 'completed '))).toBe(401); // tampered
+			const stale = slow.signPayload(body, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+			expect(await post(stale.headers)).toBe(401);
+			expect(waiting.calls.slice(-3).every((call) => !call.resumed)).toBe(true);
+			expect((await waiting.track(run)).status).toBe('waiting');
+		} finally {
+			await slow.close();
+		}
 	});
 });

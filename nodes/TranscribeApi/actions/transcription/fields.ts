@@ -41,7 +41,7 @@ export function transcriptionFields(show: Show, maxWaitMinutes: number): INodePr
 			description: 'The spoken language. Auto-Detect leaves it to TranscribeAPI.',
 			displayOptions: { show },
 		},
-		...waitFields(show, ['poll', 'none'], {
+		...waitFields(show, ['poll', 'callback', 'none'], {
 			mode: 'poll',
 			intervalSeconds: MIN_POLL_SECONDS,
 			minIntervalSeconds: MIN_POLL_SECONDS,

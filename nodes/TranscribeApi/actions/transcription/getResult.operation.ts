@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { jobIdField, outputFields, readJobId } from '../../../shared/descriptions';
+import { jobIdField, outputFields, readJobId, readOutputSettings } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { failureMessage, getJob, statusOrFail } from '../../api';
 import { readResult } from '../../jobs';
@@ -48,6 +48,7 @@ export async function execute(
 				jobId,
 				file,
 				files.length > 1 ? file.body : raw,
+				readOutputSettings(this, itemIndex),
 			);
 			if (file.referenceId) item.json.referenceId = file.referenceId;
 			output.push(item);

@@ -1,17 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { transcriptItem } from '../../../shared/descriptions';
+import type { OutputSettings } from '../../../shared/descriptions';
+import { buildTranscriptItem, transcriptItem } from '../../../shared/descriptions';
 import type { FileResult } from '../../api';
 import { normalizeTranscript } from '../../api';
 
 /** One file of a finished job as an output item; a failed file becomes this item's error. */
 export async function finishedTranscriptItem(
-	context: IExecuteFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	itemIndex: number,
 	jobId: string,
 	file: FileResult | undefined,
 	raw: unknown,
+	settings: OutputSettings,
 ): Promise<INodeExecutionData> {
 	if (!file) {
 		throw new NodeOperationError(
@@ -35,7 +37,22 @@ export async function finishedTranscriptItem(
 			},
 		);
 	}
-	return await transcriptItem(context, itemIndex, normalizeTranscript(file.body, jobId), raw);
+	return await buildTranscriptItem(context, settings, normalizeTranscript(file.body, jobId), raw);
+}
+
+/** Results are matched by reference ID; a result that names no file we sent is matched by position. */
+export function matchResults(referenceIds: string[], results: FileResult[]): Map<string, FileResult> {
+	const byReference = new Map<string, FileResult>();
+	const known = new Set(referenceIds);
+	const named = results.filter((result) => result.referenceId && known.has(result.referenceId));
+	if (named.length > 0) {
+		for (const result of named) byReference.set(result.referenceId!, result);
+		return byReference;
+	}
+	if (results.length === referenceIds.length) {
+		referenceIds.forEach((referenceId, index) => byReference.set(referenceId, results[index]));
+	}
+	return byReference;
 }
 
 /** A job that is still running ("Don't Wait"): its ID, for Get Job / Get Result later. */

@@ -4,11 +4,13 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { webhookOptionConflict } from '../../../shared/callback';
 import type { WaitMode } from '../../../shared/descriptions';
-import { readAudioInput, transcriptItem } from '../../../shared/descriptions';
+import { readAudioInput, readOutputSettings, transcriptItem } from '../../../shared/descriptions';
 import { forItem } from '../../../shared/items';
-import { pollJobs, settle, submitThenWait } from '../../../shared/jobs';
+import { pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
@@ -22,6 +24,7 @@ import {
 	TRANSCRIBE_API,
 } from '../../api';
 import { checkJob, readResult, runBigFileJob, runUrlJob } from '../../jobs';
+import { callbacks } from './callbacks';
 import type { TranscriptionRequest } from './fields';
 import {
 	readTranscribeApiPollSettings,
@@ -60,6 +63,17 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
+	if (waitsForCallbacks(this, items.length)) {
+		return await submitThenPause(this, items, callbacks, async (itemIndex, callbackUrl) => {
+			const request = readTranscriptionRequest(this, itemIndex);
+			if (request.webhookUrl) throw webhookOptionConflict(this, itemIndex);
+			request.webhookUrl = callbackUrl;
+			// With a callback URL the file always goes through a job, never the sync request.
+			const outcome = await submit(this, itemIndex, request);
+			if ('jobId' in outcome) return outcome.jobId;
+			throw new NodeOperationError(this.getNode(), 'TranscribeAPI answered at once instead of creating a job', { itemIndex });
+		});
+	}
 	return await submitThenWait<Submitted>(
 		this,
 		items,
@@ -103,7 +117,14 @@ export async function execute(
 				async (itemIndex, job) =>
 					await settle(this, itemIndex, async () => {
 						const { files, raw } = await readResult(this, job, itemIndex);
-						return await finishedTranscriptItem(this, itemIndex, jobIdOf(job) ?? '', files[0], raw);
+						return await finishedTranscriptItem(
+							this,
+							itemIndex,
+							jobIdOf(job) ?? '',
+							files[0],
+							raw,
+							readOutputSettings(this, itemIndex),
+						);
 					}),
 			);
 		},

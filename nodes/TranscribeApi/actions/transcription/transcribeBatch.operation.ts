@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readAudioInput } from '../../../shared/descriptions';
+import { callbackUrlFor, newCallbackToken, pauseForCallbacks, webhookOptionConflict } from '../../../shared/callback';
+import { readAudioInput, readMaxWaitMs, readOutputSettings } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { UploadSource } from '../../../shared/upload';
@@ -20,7 +21,8 @@ import {
 	transcriptionFields,
 	transcriptionOptions,
 } from './fields';
-import { finishedTranscriptItem, pendingJobItem } from './output';
+import { callbacks } from './callbacks';
+import { finishedTranscriptItem, matchResults, pendingJobItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['transcribeBatch'] };
 
@@ -69,6 +71,10 @@ export async function execute(
 	const request = readTranscriptionRequest(this, 0);
 	const waitMode = this.getNodeParameter('waitMode', 0) as string;
 	const pollSettings = waitMode === 'poll' ? readTranscribeApiPollSettings(this, 0) : undefined;
+	// Wait for Callback: the job calls this execution's resume URL, which carries a secret token.
+	const callbackToken = waitMode === 'callback' ? newCallbackToken() : undefined;
+	const callbackLimitMs = callbackToken ? readMaxWaitMs(this, 0) : 0;
+	if (callbackToken && request.webhookUrl) throw webhookOptionConflict(this, 0);
 
 	// 1. Read every item's file; a bad item fails alone and stays out of the batch.
 	const files: BatchFile[] = [];
@@ -95,7 +101,7 @@ export async function execute(
 		files: manifest,
 		model: request.model,
 		language: request.language,
-		webhook_url: request.webhookUrl,
+		webhook_url: callbackToken ? callbackUrlFor(this, callbackToken) : request.webhookUrl,
 		...request.jobFields,
 	});
 	const jobId = jobIdOf(created)!;
@@ -127,6 +133,19 @@ export async function execute(
 		await markUploadCompleted(this, jobId, files[0].itemIndex);
 	}
 
+	if (callbackToken) {
+		const waitingFiles = files.filter((file) => !('error' in outcomes[file.itemIndex]));
+		const jobs = waitingFiles.map((file) => ({
+			itemIndex: file.itemIndex,
+			jobId,
+			token: callbackToken,
+			reference: file.referenceId,
+			settings: readOutputSettings(this, file.itemIndex),
+		}));
+		if (jobs.length === 0) return collectOutput(this, outcomes);
+		return await pauseForCallbacks(this, callbacks.providerName, callbacks.laterOperation, outcomes, jobs, callbackLimitMs);
+	}
+
 	if (!pollSettings) {
 		for (const file of files) {
 			if ('error' in outcomes[file.itemIndex]) continue;
@@ -153,7 +172,10 @@ export async function execute(
 			if (!('error' in outcomes[file.itemIndex])) fail(file.itemIndex, error);
 		return collectOutput(this, outcomes);
 	}
-	const byReference = matchResults(files, results);
+	const byReference = matchResults(
+		files.map((file) => file.referenceId),
+		results,
+	);
 	for (const file of files) {
 		if ('error' in outcomes[file.itemIndex]) continue;
 		try {
@@ -164,6 +186,7 @@ export async function execute(
 				jobId,
 				result,
 				result?.body ?? raw,
+				readOutputSettings(this, file.itemIndex),
 			);
 			item.json.referenceId = file.referenceId;
 			outcomes[file.itemIndex] = { output: [item] };
@@ -172,18 +195,4 @@ export async function execute(
 		}
 	}
 	return collectOutput(this, outcomes);
-}
-
-/** Results are matched by reference ID; a result that names no file we sent is matched by position. */
-function matchResults(files: BatchFile[], results: FileResult[]): Map<string, FileResult> {
-	const byReference = new Map<string, FileResult>();
-	const known = new Set(files.map((file) => file.referenceId));
-	const named = results.filter((result) => result.referenceId && known.has(result.referenceId));
-	if (named.length > 0) {
-		for (const result of named) byReference.set(result.referenceId!, result);
-		return byReference;
-	}
-	if (results.length === files.length)
-		files.forEach((file, index) => byReference.set(file.referenceId, results[index]));
-	return byReference;
 }

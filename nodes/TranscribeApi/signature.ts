@@ -1,9 +1,38 @@
 import type { KeyObject } from 'crypto';
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { getBaseUrl } from '../shared/transport';
-import { parseEd25519PublicKey } from '../shared/webhook';
-import { PATHS, TRANSCRIBE_API } from '../TranscribeApi/api';
+import { headerValue, isFreshTimestamp, parseEd25519PublicKey, rawBodyOf, rejectCall, verifyEd25519 } from '../shared/webhook';
+import { PATHS, TRANSCRIBE_API } from './api';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Checks that a call is a webhook TranscribeAPI signed: Ed25519 over `${timestamp}.${raw body}`
+ * with the published key named by X-TranscribeAPI-Key-Id, within `toleranceSeconds` of now.
+ * Returns the raw body and signature, or the answer that refused the call.
+ */
+export async function checkSignedCall(
+	context: IWebhookFunctions,
+	toleranceSeconds: number,
+): Promise<{ raw: Buffer; signature: string } | { refused: IWebhookResponseData }> {
+	const refuse = (status: number, message: string) => ({ refused: rejectCall(context, status, message) });
+	const raw = rawBodyOf(context);
+	if (!raw) return refuse(400, 'The request has no body');
+	if (raw.length > MAX_BODY_BYTES) return refuse(413, 'The request body is too large');
+	const timestamp = headerValue(context, 'x-transcribeapi-timestamp');
+	const signature = headerValue(context, 'x-transcribeapi-signature');
+	const keyId = headerValue(context, 'x-transcribeapi-key-id');
+	if (!timestamp || !signature || !keyId) return refuse(401, 'Missing TranscribeAPI signature headers');
+	if (!isFreshTimestamp(timestamp, Date.now(), toleranceSeconds)) {
+		return refuse(401, 'The signature timestamp is outside the allowed window');
+	}
+	const key = await findSigningKey(context, keyId);
+	if (!key) return refuse(403, 'Unknown signing key');
+	const signed = Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), raw]);
+	if (!verifyEd25519(signed, signature, key)) return refuse(401, 'Invalid signature');
+	return { raw, signature };
+}
 
 /**
  * TranscribeAPI's webhook signing keys, from GET /.well-known/transcribeapi-webhook-keys.json.

@@ -1,0 +1,67 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CallbackProvider } from '../../../shared/callback';
+import type { ItemOutcome } from '../../../shared/items';
+import { forItem } from '../../../shared/items';
+import { isFinal, settle } from '../../../shared/jobs';
+import { getJob, jobIdOf, mapStatus, rawStatusOf, statusOrFail } from '../../api';
+import { jobFailedError, readResult } from '../../jobs';
+import { checkSignedCall } from '../../signature';
+import { finishedTranscriptItem, matchResults } from './output';
+
+/** Signed callbacks older than this (or as far in the future) are refused. */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * How a run waiting for TranscribeAPI callbacks (Transcribe: one job per item; Transcribe Batch:
+ * one job for all items) authenticates them, checks its jobs and builds each item's output.
+ */
+export const callbacks: CallbackProvider<IDataObject> = {
+	providerName: 'TranscribeAPI',
+	laterOperation: 'Get Result',
+	async authenticate(context) {
+		const checked = await checkSignedCall(context, SIGNATURE_TOLERANCE_SECONDS);
+		return 'refused' in checked ? checked.refused : undefined;
+	},
+	// The body is signed by TranscribeAPI: a final status in it needs no second look (and the job may
+	// report "completed" only once this very delivery has been answered).
+	fromCallback(context, jobId) {
+		const body = context.getBodyData();
+		const status = mapStatus(rawStatusOf(body));
+		return jobIdOf(body) === jobId && status && isFinal(status) ? body : undefined;
+	},
+	async check(context, { jobId, itemIndex }) {
+		const data = await getJob(context, jobId, itemIndex, false);
+		return isFinal(statusOrFail(context, data, itemIndex)) ? { done: true, result: data } : { done: false };
+	},
+	async finish(context, jobs, data) {
+		const outcomes = new Map<number, ItemOutcome>();
+		const { jobId, itemIndex } = jobs[0];
+		let read;
+		try {
+			if (statusOrFail(context, data, itemIndex) !== 'completed') throw jobFailedError(context, jobId, data, itemIndex);
+			read = await readResult(context, data, itemIndex);
+		} catch (error) {
+			for (const job of jobs) outcomes.set(job.itemIndex, { error: forItem(context, error, job.itemIndex) });
+			return outcomes;
+		}
+		const { files, raw } = read;
+		const byReference = matchResults(
+			jobs.flatMap((job) => (job.reference ? [job.reference] : [])),
+			files,
+		);
+		for (const job of jobs) {
+			const outcome = await settle(context, job.itemIndex, async () => {
+				if (!job.reference) {
+					return await finishedTranscriptItem(context, job.itemIndex, jobId, files[0], raw, job.settings);
+				}
+				const file = byReference.get(job.reference);
+				const item = await finishedTranscriptItem(context, job.itemIndex, jobId, file, file?.body ?? raw, job.settings);
+				item.json.referenceId = job.reference;
+				return item;
+			});
+			outcomes.set(job.itemIndex, outcome);
+		}
+		return outcomes;
+	},
+};
