@@ -398,6 +398,8 @@ async function startHispeechEmulator(options = {}) {
 	} = {}) {
 		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, random: mulberry32(seed) } : null;
 	}
+	// Option `faults` ({ rate, seed, types, retryAfter, delayMs }) turns seeded random faults on from the start.
+	if (opts.faults) setFaultRate(opts.faults);
 
 	/** Returns { name, kind, status, retryAfter, delayMs } for the fault hitting this request, or null. */
 	function takeFault(method, path) {

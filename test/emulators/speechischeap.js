@@ -112,6 +112,7 @@ async function startSpeechIsCheapEmulator(options = {}) {
 
 	const server = await startServer({
 		port: opts.port,
+		faultRate: opts.faults,
 		hosts: ['api', 'upload'],
 		route,
 		errorResponse: (status, message) => ['text/plain; charset=utf-8', message],
@@ -329,6 +330,7 @@ async function startSpeechIsCheapEmulator(options = {}) {
 		jobs,
 		webhooks,
 		injectFault: server.injectFault,
+		setFaultRate: server.setFaultRate,
 		reset() {
 			server.requests.length = 0;
 			webhooks.length = 0;
