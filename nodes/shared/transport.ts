@@ -143,7 +143,7 @@ export async function apiRequest<T = unknown>(
 			await pause(backoffMs(attempt), signal);
 			continue;
 		}
-		throw httpFailure(context, provider, request, response!);
+		throw httpFailure(context, provider, request, response!, idempotent);
 	}
 }
 
@@ -287,10 +287,15 @@ function httpFailure(
 	provider: ProviderProfile,
 	request: ApiRequest,
 	response: ApiResponse,
+	idempotent = true,
 ): NodeApiError {
 	const detail = providerMessage(provider, response.body) ?? `HTTP ${response.statusCode}`;
 	const redirect = response.statusCode >= 300 && response.statusCode < 400;
-	const hint = redirect
+	// A server error says nothing about whether the provider acted first: a job may exist.
+	const mayHaveActed = !idempotent && response.statusCode >= 500;
+	const hint = mayHaveActed
+		? `${provider.name} had a server problem after it received the request, so it may have created the job anyway. It was not resent, to avoid a duplicate job: check your ${provider.name} account before retrying.`
+		: redirect
 		? `${provider.name} redirected the request to ${response.headers.location ?? 'another address'}: put the final address in the credential's Base URL.`
 		: (provider.hintFor?.(response.body) ??
 			provider.hints?.[response.statusCode] ??
