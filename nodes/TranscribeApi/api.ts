@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type {
 	NormalizedTranscript,
@@ -93,15 +93,20 @@ export async function markUploadCompleted(
 	jobId: string,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	// Marking twice is harmless (at worst a 409), so a lost answer may be retried.
+	// Marking twice is harmless, so a lost answer may be retried. The retry then finds the job past
+	// "uploading" (409 invalid_job_status): the first mark went through, and polling reports the
+	// job's state from there.
 	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
 		method: 'POST',
 		path: PATHS.uploadCompleted(jobId),
 		body: {},
 		idempotent: true,
 		itemIndex,
+	}).catch(async (error: unknown) => {
+		if (error instanceof NodeApiError && error.httpCode === '409') return undefined;
+		return await Promise.reject(error);
 	});
-	return asObject(context, response.body, itemIndex);
+	return response ? asObject(context, response.body, itemIndex) : { job_id: jobId };
 }
 
 export function asObject(context: ApiContext, body: unknown, itemIndex: number): IDataObject {
