@@ -354,30 +354,31 @@ export async function downloadResult(
 	resultUrl: string,
 	itemIndex: number,
 ): Promise<unknown> {
-	try {
-		const response = (await context.helpers.httpRequest({
-			method: 'GET',
-			url: resultUrl,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		if (response.statusCode >= 300) {
-			throw new Error(
-				`HTTP ${response.statusCode}${response.statusCode === 403 ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`,
-			);
-		}
-		return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
-	} catch (error) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Could not download the TranscribeAPI result: ${(error as Error).message}`,
-			{
-				itemIndex,
-				description: 'Run Get Job to get a fresh result URL, then Get Result again.',
-			},
-		);
-	}
+	// The signed URL is complete as given (no credential): it goes through the shared transport as
+	// its own address, so a dropped connection or a 5xx is retried like any other read.
+	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
+		method: 'GET',
+		baseUrl: '',
+		path: resultUrl,
+		authenticate: false,
+		itemIndex,
+	}).catch(async (error: unknown) => await Promise.reject(resultDownloadError(context, error, itemIndex)));
+	return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
+}
+
+function resultDownloadError(
+	context: IExecuteFunctions | IWebhookFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError {
+	const httpCode = (error as { httpCode?: string | null }).httpCode;
+	const reason = httpCode
+		? `HTTP ${httpCode}${httpCode === '403' ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`
+		: (error as Error).message;
+	return new NodeOperationError(context.getNode(), `Could not download the TranscribeAPI result: ${reason}`, {
+		itemIndex,
+		description: 'Run Get Job to get a fresh result URL, then Get Result again.',
+	});
 }
 
 function parseMaybeJson(text: string): unknown {
