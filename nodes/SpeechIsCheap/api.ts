@@ -7,7 +7,7 @@ import type { SubtitleFormat } from '../shared/subtitles';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
 import { readBoolean, readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest } from '../shared/transport';
+import { apiRequest, plainErrorText } from '../shared/transport';
 import type { AudioInput } from '../shared/descriptions';
 import { multipartBody } from '../shared/upload';
 
@@ -204,7 +204,7 @@ export function jobEndedError(context: WithNode, jobId: string, data: IDataObjec
 	}
 	return new NodeOperationError(
 		context.getNode(),
-		error ? `Speech is Cheap job ${jobId} failed: ${error}` : `Speech is Cheap job ${jobId} failed`,
+		error ? `Speech is Cheap job ${jobId} failed: ${plainErrorText(error)}` : `Speech is Cheap job ${jobId} failed`,
 		{
 			itemIndex,
 			description: error

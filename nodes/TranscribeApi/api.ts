@@ -8,7 +8,7 @@ import type {
 } from '../shared/transcript';
 import { readNumber, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest } from '../shared/transport';
+import { apiRequest, plainErrorText } from '../shared/transport';
 
 export const TRANSCRIBE_API: ProviderProfile = {
 	name: 'TranscribeAPI',
@@ -175,7 +175,7 @@ export function hasFileErrors(raw: string | null): boolean {
 export function failureMessage(jobId: string, data: IDataObject): string {
 	const raw = rawStatusOf(data) ?? 'failed';
 	const detail = readText(data.error) ?? readText(data.message);
-	return `TranscribeAPI job ${jobId} ended with status "${raw}"${detail ? `: ${detail}` : ''}`;
+	return `TranscribeAPI job ${jobId} ended with status "${raw}"${detail ? `: ${plainErrorText(detail)}` : ''}`;
 }
 
 /**

@@ -81,6 +81,30 @@ const NETWORK_REASONS: Record<string, string> = {
 	ECONNABORTED: 'timed out',
 };
 
+/**
+ * n8n replaces a whole error message that mentions a system error code (ECONNREFUSED, ENOENT…) with
+ * a generic sentence, losing the job ID and the provider's own words. Codes in text that goes into
+ * a message are put into words first.
+ */
+const CODE_WORDS: Record<string, string> = {
+	...NETWORK_REASONS,
+	EHOSTUNREACH: 'host unreachable',
+	EADDRNOTAVAIL: 'address not available',
+	ERRADDRINUSE: 'address in use',
+	ENOENT: 'no such file',
+	EISDIR: 'is a directory',
+	ENOTDIR: 'not a directory',
+	EACCES: 'access denied',
+	EEXIST: 'already exists',
+	EPERM: 'not permitted',
+	GETADDRINFO: 'address lookup',
+};
+const CODE_PATTERN = new RegExp(Object.keys(CODE_WORDS).join('|'), 'gi');
+
+export function plainErrorText(text: string): string {
+	return text.replace(CODE_PATTERN, (code) => CODE_WORDS[code.toUpperCase()]);
+}
+
 export async function getBaseUrl(context: ApiContext, credentialType: string, field = 'baseUrl'): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
 	return String(credentials[field] || credentials.baseUrl || '').replace(/\/+$/, '');
@@ -267,6 +291,11 @@ function genericHint(provider: string, statusCode: number): string {
 }
 
 export function providerMessage(provider: ProviderProfile, body: unknown): string | undefined {
+	const message = rawProviderMessage(provider, body);
+	return message === undefined ? undefined : plainErrorText(message);
+}
+
+function rawProviderMessage(provider: ProviderProfile, body: unknown): string | undefined {
 	const custom = provider.errorMessage?.(body);
 	if (custom) return custom;
 	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
