@@ -333,8 +333,10 @@ function httpFailure(
 		response.body && typeof response.body === 'object'
 			? (response.body as JsonObject)
 			: { message: String(response.body ?? '') };
+	// Some providers start their own messages with their name: it is not repeated.
+	const message = detail.startsWith(`${provider.name}:`) ? detail : `${provider.name}: ${detail}`;
 	return new (response.statusCode === 429 ? RateLimitError : NodeApiError)(context.getNode(), errorBody, {
-		message: `${provider.name}: ${detail}`,
+		message,
 		description: hint,
 		httpCode: String(response.statusCode),
 		itemIndex: request.itemIndex,
