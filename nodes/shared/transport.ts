@@ -191,10 +191,10 @@ async function send<T>(
 	// redirect): for a streamed upload that would be the whole file in memory.
 	if (isStreamingForm(body)) options.disableFollowRedirect = true;
 	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
-	if (request.encoding === 'stream') {
-		options.encoding = 'stream';
-		options.abortSignal = cancelSignal(context);
-	}
+	// Canceling the execution aborts the request in flight (n8n 2.x adds the signal to authenticated
+	// requests itself; plain ones and older n8n need it here).
+	options.abortSignal = cancelSignal(context);
+	if (request.encoding === 'stream') options.encoding = 'stream';
 
 	type Raw = { statusCode: number; headers: Record<string, string>; body: T };
 	const raw = (
