@@ -257,6 +257,7 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse, fa
 		requests.push(entry);
 		const ctx = { req, res, url, entry, host, dropResponse: false };
 		res.on('close', () => {
+			entry.closedAt = Date.now(); // when the connection of this request closed (for cancel tests)
 			if (entry.status === null) {
 				entry.status = 0;
 				entry.endedAt = Date.now();
