@@ -69,7 +69,9 @@ const MAX_ATTEMPTS = 4;
 const BASE_BACKOFF_MS = 500;
 /** A Retry-After longer than this is not waited out inside one request. */
 const MAX_INLINE_RETRY_AFTER_MS = 60_000;
-const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+/** Our name for an answer whose body broke off midway (the HTTP client says "stream has been aborted"). */
+const RESPONSE_CUT_OFF = 'RESPONSE_CUT_OFF';
+const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', RESPONSE_CUT_OFF];
 const NEVER_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND'];
 const NETWORK_REASONS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -79,6 +81,7 @@ const NETWORK_REASONS: Record<string, string> = {
 	EPIPE: 'connection closed',
 	ETIMEDOUT: 'timed out',
 	ECONNABORTED: 'timed out',
+	[RESPONSE_CUT_OFF]: 'the answer was cut off',
 };
 
 /**
@@ -268,7 +271,10 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
 }
 
 function errorCode(error: Error): string {
-	const candidates = [error, (error as { cause?: unknown }).cause] as Array<{ code?: unknown } | undefined>;
+	const candidates = [error, (error as { cause?: unknown }).cause] as Array<{ code?: unknown; message?: unknown } | undefined>;
+	const cutOff = (c: { code?: unknown; message?: unknown } | undefined) =>
+		c?.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(String(c.message ?? ''));
+	if (candidates.some(cutOff)) return RESPONSE_CUT_OFF;
 	for (const candidate of candidates) {
 		if (candidate && typeof candidate.code === 'string') return candidate.code;
 	}
