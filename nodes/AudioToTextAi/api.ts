@@ -5,7 +5,7 @@ import type { CheckOutcome } from '../shared/polling';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
 import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest } from '../shared/transport';
+import { apiRequest, plainErrorText } from '../shared/transport';
 import type { AudioInput } from '../shared/descriptions';
 import { multipartBody } from '../shared/upload';
 
@@ -201,7 +201,7 @@ export async function checkTranscription(
 export function jobFailedError(context: WithNode, jobId: string, data: IDataObject, itemIndex: number): NodeOperationError {
 	const { status, error } = normalizeTranscription(context, data, itemIndex);
 	const what = status === 'canceled' ? 'was canceled' : 'failed';
-	return new NodeOperationError(context.getNode(), `AudioToTextAI job ${jobId} ${what}${error ? `: ${error}` : ''}`, {
+	return new NodeOperationError(context.getNode(), `AudioToTextAI job ${jobId} ${what}${error ? `: ${plainErrorText(error)}` : ''}`, {
 		itemIndex,
 		description: 'Check that the file or URL holds audio or video in a supported format and is publicly reachable.',
 	});

@@ -7,7 +7,7 @@ import type { SubtitleFormat } from '../shared/subtitles';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
 import { readBoolean, readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest } from '../shared/transport';
+import { apiRequest, plainErrorText } from '../shared/transport';
 import type { AudioInput } from '../shared/descriptions';
 import { multipartBody } from '../shared/upload';
 
@@ -204,7 +204,7 @@ export function jobEndedError(context: WithNode, jobId: string, data: IDataObjec
 	}
 	return new NodeOperationError(
 		context.getNode(),
-		error ? `Speech is Cheap job ${jobId} failed: ${error}` : `Speech is Cheap job ${jobId} failed`,
+		error ? `Speech is Cheap job ${jobId} failed: ${plainErrorText(error)}` : `Speech is Cheap job ${jobId} failed`,
 		{
 			itemIndex,
 			description: error
@@ -293,9 +293,20 @@ export function readCreateParameters(options: IDataObject): CreateParameters {
 		const value = typeof options[option] === 'string' ? (options[option] as string).trim() : '';
 		if (value) (parameters as IDataObject)[field] = value;
 	}
-	const minimumConfidence = readNumber(options.minimumConfidence);
-	if (minimumConfidence !== null) parameters.minimum_confidence = minimumConfidence;
-	const segmentDuration = readNumber(options.segmentDuration);
-	if (segmentDuration !== null) parameters.segment_duration = segmentDuration;
+	const minimumConfidence = numberOption(options.minimumConfidence, 'Minimum Confidence', 'from 0 to 1');
+	if (minimumConfidence !== undefined) parameters.minimum_confidence = minimumConfidence;
+	const segmentDuration = numberOption(options.segmentDuration, 'Segment Duration (Seconds)', 'from 6 to 30');
+	if (segmentDuration !== undefined) parameters.segment_duration = segmentDuration;
 	return parameters;
+}
+
+/** A number option; one set to something else (an expression giving text) is an error, not ignored. */
+function numberOption(value: unknown, label: string, range: string): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const number = readNumber(value);
+	if (number === null) {
+		// The caller's item loop turns this into the item's NodeOperationError.
+		throw new Error(`"${label}" must be a number ${range}, not ${JSON.stringify(value)}`);
+	}
+	return number;
 }

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type {
 	NormalizedTranscript,
@@ -8,7 +8,7 @@ import type {
 } from '../shared/transcript';
 import { readNumber, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest } from '../shared/transport';
+import { apiRequest, plainErrorText } from '../shared/transport';
 
 export const TRANSCRIBE_API: ProviderProfile = {
 	name: 'TranscribeAPI',
@@ -93,15 +93,20 @@ export async function markUploadCompleted(
 	jobId: string,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	// Marking twice is harmless (at worst a 409), so a lost answer may be retried.
+	// Marking twice is harmless, so a lost answer may be retried. The retry then finds the job past
+	// "uploading" (409 invalid_job_status): the first mark went through, and polling reports the
+	// job's state from there.
 	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
 		method: 'POST',
 		path: PATHS.uploadCompleted(jobId),
 		body: {},
 		idempotent: true,
 		itemIndex,
+	}).catch(async (error: unknown) => {
+		if (error instanceof NodeApiError && error.httpCode === '409') return undefined;
+		return await Promise.reject(error);
 	});
-	return asObject(context, response.body, itemIndex);
+	return response ? asObject(context, response.body, itemIndex) : { job_id: jobId };
 }
 
 export function asObject(context: ApiContext, body: unknown, itemIndex: number): IDataObject {
@@ -170,7 +175,7 @@ export function hasFileErrors(raw: string | null): boolean {
 export function failureMessage(jobId: string, data: IDataObject): string {
 	const raw = rawStatusOf(data) ?? 'failed';
 	const detail = readText(data.error) ?? readText(data.message);
-	return `TranscribeAPI job ${jobId} ended with status "${raw}"${detail ? `: ${detail}` : ''}`;
+	return `TranscribeAPI job ${jobId} ended with status "${raw}"${detail ? `: ${plainErrorText(detail)}` : ''}`;
 }
 
 /**
@@ -349,30 +354,31 @@ export async function downloadResult(
 	resultUrl: string,
 	itemIndex: number,
 ): Promise<unknown> {
-	try {
-		const response = (await context.helpers.httpRequest({
-			method: 'GET',
-			url: resultUrl,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		if (response.statusCode >= 300) {
-			throw new Error(
-				`HTTP ${response.statusCode}${response.statusCode === 403 ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`,
-			);
-		}
-		return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
-	} catch (error) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Could not download the TranscribeAPI result: ${(error as Error).message}`,
-			{
-				itemIndex,
-				description: 'Run Get Job to get a fresh result URL, then Get Result again.',
-			},
-		);
-	}
+	// The signed URL is complete as given (no credential): it goes through the shared transport as
+	// its own address, so a dropped connection or a 5xx is retried like any other read.
+	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
+		method: 'GET',
+		baseUrl: '',
+		path: resultUrl,
+		authenticate: false,
+		itemIndex,
+	}).catch(async (error: unknown) => await Promise.reject(resultDownloadError(context, error, itemIndex)));
+	return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
+}
+
+function resultDownloadError(
+	context: IExecuteFunctions | IWebhookFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError {
+	const httpCode = (error as { httpCode?: string | null }).httpCode;
+	const reason = httpCode
+		? `HTTP ${httpCode}${httpCode === '403' ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`
+		: (error as Error).message;
+	return new NodeOperationError(context.getNode(), `Could not download the TranscribeAPI result: ${reason}`, {
+		itemIndex,
+		description: 'Run Get Job to get a fresh result URL, then Get Result again.',
+	});
 }
 
 function parseMaybeJson(text: string): unknown {

@@ -69,7 +69,9 @@ const MAX_ATTEMPTS = 4;
 const BASE_BACKOFF_MS = 500;
 /** A Retry-After longer than this is not waited out inside one request. */
 const MAX_INLINE_RETRY_AFTER_MS = 60_000;
-const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+/** Our name for an answer whose body broke off midway (the HTTP client says "stream has been aborted"). */
+const RESPONSE_CUT_OFF = 'RESPONSE_CUT_OFF';
+const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', RESPONSE_CUT_OFF];
 const NEVER_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND'];
 const NETWORK_REASONS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -79,7 +81,32 @@ const NETWORK_REASONS: Record<string, string> = {
 	EPIPE: 'connection closed',
 	ETIMEDOUT: 'timed out',
 	ECONNABORTED: 'timed out',
+	[RESPONSE_CUT_OFF]: 'the answer was cut off',
 };
+
+/**
+ * n8n replaces a whole error message that mentions a system error code (ECONNREFUSED, ENOENT…) with
+ * a generic sentence, losing the job ID and the provider's own words. Codes in text that goes into
+ * a message are put into words first.
+ */
+const CODE_WORDS: Record<string, string> = {
+	...NETWORK_REASONS,
+	EHOSTUNREACH: 'host unreachable',
+	EADDRNOTAVAIL: 'address not available',
+	ERRADDRINUSE: 'address in use',
+	ENOENT: 'no such file',
+	EISDIR: 'is a directory',
+	ENOTDIR: 'not a directory',
+	EACCES: 'access denied',
+	EEXIST: 'already exists',
+	EPERM: 'not permitted',
+	GETADDRINFO: 'address lookup',
+};
+const CODE_PATTERN = new RegExp(Object.keys(CODE_WORDS).join('|'), 'gi');
+
+export function plainErrorText(text: string): string {
+	return text.replace(CODE_PATTERN, (code) => CODE_WORDS[code.toUpperCase()]);
+}
 
 export async function getBaseUrl(context: ApiContext, credentialType: string, field = 'baseUrl'): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
@@ -143,7 +170,7 @@ export async function apiRequest<T = unknown>(
 			await pause(backoffMs(attempt), signal);
 			continue;
 		}
-		throw httpFailure(context, provider, request, response!);
+		throw httpFailure(context, provider, request, response!, idempotent);
 	}
 }
 
@@ -167,10 +194,10 @@ async function send<T>(
 	// redirect): for a streamed upload that would be the whole file in memory.
 	if (isStreamingForm(body)) options.disableFollowRedirect = true;
 	if (body !== undefined && !isStreamingForm(body) && typeof body === 'object') options.json = true;
-	if (request.encoding === 'stream') {
-		options.encoding = 'stream';
-		options.abortSignal = cancelSignal(context);
-	}
+	// Canceling the execution aborts the request in flight (n8n 2.x adds the signal to authenticated
+	// requests itself; plain ones and older n8n need it here).
+	options.abortSignal = cancelSignal(context);
+	if (request.encoding === 'stream') options.encoding = 'stream';
 
 	type Raw = { statusCode: number; headers: Record<string, string>; body: T };
 	const raw = (
@@ -244,7 +271,10 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
 }
 
 function errorCode(error: Error): string {
-	const candidates = [error, (error as { cause?: unknown }).cause] as Array<{ code?: unknown } | undefined>;
+	const candidates = [error, (error as { cause?: unknown }).cause] as Array<{ code?: unknown; message?: unknown } | undefined>;
+	const cutOff = (c: { code?: unknown; message?: unknown } | undefined) =>
+		c?.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(String(c.message ?? ''));
+	if (candidates.some(cutOff)) return RESPONSE_CUT_OFF;
 	for (const candidate of candidates) {
 		if (candidate && typeof candidate.code === 'string') return candidate.code;
 	}
@@ -267,6 +297,11 @@ function genericHint(provider: string, statusCode: number): string {
 }
 
 export function providerMessage(provider: ProviderProfile, body: unknown): string | undefined {
+	const message = rawProviderMessage(provider, body);
+	return message === undefined ? undefined : plainErrorText(message);
+}
+
+function rawProviderMessage(provider: ProviderProfile, body: unknown): string | undefined {
 	const custom = provider.errorMessage?.(body);
 	if (custom) return custom;
 	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
@@ -287,10 +322,15 @@ function httpFailure(
 	provider: ProviderProfile,
 	request: ApiRequest,
 	response: ApiResponse,
+	idempotent = true,
 ): NodeApiError {
 	const detail = providerMessage(provider, response.body) ?? `HTTP ${response.statusCode}`;
 	const redirect = response.statusCode >= 300 && response.statusCode < 400;
-	const hint = redirect
+	// A server error says nothing about whether the provider acted first: a job may exist.
+	const mayHaveActed = !idempotent && response.statusCode >= 500;
+	const hint = mayHaveActed
+		? `${provider.name} had a server problem after it received the request, so it may have created the job anyway. It was not resent, to avoid a duplicate job: check your ${provider.name} account before retrying.`
+		: redirect
 		? `${provider.name} redirected the request to ${response.headers.location ?? 'another address'}: put the final address in the credential's Base URL.`
 		: (provider.hintFor?.(response.body) ??
 			provider.hints?.[response.statusCode] ??
@@ -299,8 +339,10 @@ function httpFailure(
 		response.body && typeof response.body === 'object'
 			? (response.body as JsonObject)
 			: { message: String(response.body ?? '') };
+	// Some providers start their own messages with their name: it is not repeated.
+	const message = detail.startsWith(`${provider.name}:`) ? detail : `${provider.name}: ${detail}`;
 	return new (response.statusCode === 429 ? RateLimitError : NodeApiError)(context.getNode(), errorBody, {
-		message: `${provider.name}: ${detail}`,
+		message,
 		description: hint,
 		httpCode: String(response.statusCode),
 		itemIndex: request.itemIndex,

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { cancelSignal } from './transport';
+
 /** A file to upload, opened anew for every attempt so a retry can send it again. */
 export interface UploadSource {
 	fileName: string;
@@ -117,6 +119,8 @@ export async function urlSource(
 				url,
 				encoding: 'stream',
 				returnFullResponse: true,
+				// Canceling the execution closes the download too, not only the upload it feeds.
+				abortSignal: cancelSignal(context),
 			})) as { headers: Record<string, string>; body: AsyncIterable<Uint8Array> };
 		} catch (error) {
 			throw new NodeOperationError(context.getNode(), `Could not download the audio from ${url}`, {

@@ -161,6 +161,13 @@ export function forgetDelivery(staticData: IDataObject, deliveryKey: string): vo
 	if (seen) delete seen[deliveryKey];
 }
 
+/**
+ * The largest callback body accepted from a provider that does not sign its calls. A job callback
+ * holding a whole transcript (a 24-hour file in 6-second segments with word timings) stays well
+ * below it; anything larger is not a callback and is not parsed.
+ */
+export const MAX_TOKEN_CALLBACK_BYTES = 32 * 1024 * 1024;
+
 /** How a trigger for unsigned callbacks reads the job and status out of a body. */
 export interface TokenCallbackSpec {
 	/** The secret the callback URL must carry as `?token=`. */
@@ -192,6 +199,9 @@ export function receiveTokenCallback(context: IWebhookFunctions, spec: TokenCall
 	if (!secretsMatch(token, spec.secret)) return { response: rejectCall(context, 403, 'Wrong token') };
 
 	const raw = rawBodyOf(context) ?? Buffer.from(JSON.stringify(context.getBodyData() ?? null), 'utf8');
+	if (raw.length > MAX_TOKEN_CALLBACK_BYTES) {
+		return { response: rejectCall(context, 413, 'The request body is too large for a job callback') };
+	}
 	const body = parseJsonObject(raw);
 	if (!body) return { response: rejectCall(context, 400, 'The body must be a JSON object') };
 	const job = spec.identify(body);

@@ -106,6 +106,7 @@ async function startAudioToTextAiEmulator(options = {}) {
 
 	const server = await startServer({
 		port: opts.port,
+		faultRate: opts.faults,
 		route,
 		errorResponse: (status, message, code) => [
 			'application/json',
@@ -274,6 +275,7 @@ async function startAudioToTextAiEmulator(options = {}) {
 		jobs,
 		webhooks,
 		injectFault: server.injectFault,
+		setFaultRate: server.setFaultRate,
 		get credits() {
 			return credits;
 		},

@@ -8,7 +8,7 @@
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
-const { parseMultipartStream, getBoundary } = require('./hispeech');
+const { parseMultipartStream, getBoundary, mulberry32 } = require('./hispeech');
 
 const FAULT_TYPES = ['status', '429', 'drop', 'slow', 'drop-after-processing'];
 
@@ -136,11 +136,12 @@ const round3 = (n) => Math.round(n * 1000) / 1000;
  * `errorResponse(status, message, code)` gives [contentType, payload] in the provider's error shape.
  * Extra listeners (e.g. a second host) share the same state: `hosts` names them.
  */
-async function startServer({ port = 0, hosts = ['api'], route, errorResponse }) {
+async function startServer({ port = 0, hosts = ['api'], route, errorResponse, faultRate: initialRate }) {
 	const requests = [];
 	const timers = new Set();
 	const sockets = new Set();
 	let faults = [];
+	let faultRate = null;
 
 	function sleep(ms) {
 		if (!(ms > 0)) return Promise.resolve();
@@ -167,6 +168,39 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse }) 
 		faults.push({ method, path, host, type, remaining: times, retryAfter, delayMs, status });
 	}
 
+	/**
+	 * Seeded random faults: each request is hit with probability `rate`, the fault drawn from `types`
+	 * ('429', '500', '502', '503', 'drop', 'slow', 'drop-after-processing'); the same seed gives the
+	 * same sequence of decisions. `path` (prefix or RegExp) limits them to some routes.
+	 */
+	function setFaultRate({
+		rate = 0,
+		types = ['429', '500', '502', '503', 'drop', 'slow'],
+		seed = 1,
+		retryAfter = 1,
+		delayMs = 200,
+		path,
+	} = {}) {
+		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, path, random: mulberry32(seed) } : null;
+	}
+	if (initialRate) setFaultRate(initialRate);
+
+	function randomFault(path) {
+		if (!faultRate) return null;
+		const { path: pattern } = faultRate;
+		if (pattern && !(pattern instanceof RegExp ? pattern.test(path) : path.startsWith(pattern))) return null;
+		if (faultRate.random() >= faultRate.rate) return null;
+		const name = faultRate.types[Math.floor(faultRate.random() * faultRate.types.length)];
+		const numeric = /^\d+$/.test(name) && name !== '429';
+		return {
+			type: numeric ? 'status' : name,
+			name,
+			status: Number(name) || 500,
+			retryAfter: faultRate.retryAfter,
+			delayMs: faultRate.delayMs,
+		};
+	}
+
 	function takeFault(method, path, host) {
 		const index = faults.findIndex(
 			(f) =>
@@ -174,7 +208,7 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse }) 
 				(!f.host || f.host === host) &&
 				(f.path instanceof RegExp ? f.path.test(path) : path.startsWith(f.path || '')),
 		);
-		if (index < 0) return null;
+		if (index < 0) return randomFault(path);
 		const fault = faults[index];
 		if (--fault.remaining <= 0) faults.splice(index, 1);
 		return fault;
@@ -223,6 +257,7 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse }) 
 		requests.push(entry);
 		const ctx = { req, res, url, entry, host, dropResponse: false };
 		res.on('close', () => {
+			entry.closedAt = Date.now(); // when the connection of this request closed (for cancel tests)
 			if (entry.status === null) {
 				entry.status = 0;
 				entry.endedAt = Date.now();
@@ -231,7 +266,7 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse }) 
 		try {
 			const fault = takeFault(req.method, url.pathname, host);
 			if (fault) {
-				entry.fault = fault.type;
+				entry.fault = fault.name ?? fault.type;
 				if (fault.type === 'slow') await sleep(fault.delayMs);
 				else if (fault.type === 'drop-after-processing') ctx.dropResponse = true;
 				else {
@@ -284,8 +319,10 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse }) 
 		send,
 		sendError,
 		injectFault,
+		setFaultRate,
 		clearFaults() {
 			faults = [];
+			faultRate = null;
 		},
 		close() {
 			for (const timer of timers) clearTimeout(timer);

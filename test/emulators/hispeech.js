@@ -34,7 +34,8 @@ const FORMATS = new Set(
 const TTL_MIN = 1;
 const TTL_MAX = 36000;
 const TTL_DEFAULT = 900;
-const FAULT_TYPES = ['status', '429', 'drop', 'slow', 'drop-after-processing'];
+// 'truncate': the request is processed, then the answer is cut off halfway through its body.
+const FAULT_TYPES = ['status', '429', 'drop', 'slow', 'drop-after-processing', 'truncate'];
 
 function httpError(status, message, code) {
 	return Object.assign(new Error(message), { status, code });
@@ -395,9 +396,12 @@ async function startHispeechEmulator(options = {}) {
 		seed = 1,
 		retryAfter = 1,
 		delayMs = 200,
+		path, // optional: only requests whose path starts with this are faulted
 	} = {}) {
-		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, random: mulberry32(seed) } : null;
+		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, path, random: mulberry32(seed) } : null;
 	}
+	// Option `faults` ({ rate, seed, types, retryAfter, delayMs }) turns seeded random faults on from the start.
+	if (opts.faults) setFaultRate(opts.faults);
 
 	/** Returns { name, kind, status, retryAfter, delayMs } for the fault hitting this request, or null. */
 	function takeFault(method, path) {
@@ -420,7 +424,7 @@ async function startHispeechEmulator(options = {}) {
 				delayMs: f.delayMs ?? 200,
 			};
 		}
-		if (faultRate && faultRate.random() < faultRate.rate) {
+		if (faultRate && path.startsWith(faultRate.path || '') && faultRate.random() < faultRate.rate) {
 			const type = faultRate.types[Math.floor(faultRate.random() * faultRate.types.length)];
 			// Numeric types other than 429 ('500', '502', '503') answer that status.
 			const kind = /^\d+$/.test(type) && type !== '429' ? 'status' : type;
@@ -472,6 +476,12 @@ async function startHispeechEmulator(options = {}) {
 			'content-length': Buffer.byteLength(payload),
 			...headers,
 		});
+		if (ctx.truncateResponse) {
+			entry.status = 0;
+			const bytes = Buffer.from(payload);
+			res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => req.socket.destroy());
+			return;
+		}
 		res.end(payload);
 	}
 
@@ -745,6 +755,8 @@ async function startHispeechEmulator(options = {}) {
 					await sleep(fault.delayMs);
 				} else if (fault.kind === 'drop-after-processing') {
 					ctx.dropResponse = true; // side effects happen, then send() destroys the socket
+				} else if (fault.kind === 'truncate') {
+					ctx.truncateResponse = true; // side effects happen, then half the answer is sent
 				} else if (fault.kind === 'drop') {
 					await drain(ctx);
 					ctx.dropResponse = true;

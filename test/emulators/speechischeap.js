@@ -118,6 +118,7 @@ async function startSpeechIsCheapEmulator(options = {}) {
 
 	const server = await startServer({
 		port: opts.port,
+		faultRate: opts.faults,
 		hosts: ['api', 'upload'],
 		route,
 		errorResponse: (status, message) => ['text/plain; charset=utf-8', message],
@@ -360,6 +361,7 @@ async function startSpeechIsCheapEmulator(options = {}) {
 			await deliverWebhook(job);
 			return webhooks[webhooks.length - 1];
 		},
+		setFaultRate: server.setFaultRate,
 		reset() {
 			server.requests.length = 0;
 			webhooks.length = 0;

@@ -252,6 +252,8 @@ async function startSttAiEmulator(options = {}) {
 	function setFaultRate({ rate = 0, types = ['429', '500', '503', 'drop', 'slow'], seed = 1, retryAfter = 1, delayMs = 200 } = {}) {
 		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, random: mulberry32(seed) } : null;
 	}
+	// Option `faults` ({ rate, seed, types, retryAfter, delayMs }) turns seeded random faults on from the start.
+	if (opts.faults) setFaultRate(opts.faults);
 
 	function takeFault(method, path) {
 		const matches = (f) =>

@@ -611,6 +611,8 @@ async function startTranscribeApiEmulator(options = {}) {
 		faultRate =
 			rate > 0 ? { rate, types, retryAfter, delayMs, path: p, random: mulberry32(seed) } : null;
 	}
+	// Option `faults` ({ rate, seed, types, retryAfter, delayMs }) turns seeded random faults on from the start.
+	if (opts.faults) setFaultRate(opts.faults);
 
 	const pathMatches = (pattern, p) => {
 		if (pattern instanceof RegExp) {

@@ -256,7 +256,7 @@ describe('Create', () => {
 		const result = await run([{ json: {} }], create({ audioUrl: `${files.url}/a.mp3` }), {
 			speechIsCheapApi: { apiKey: 'sk_wrong', baseUrl: emu.url, uploadBaseUrl: emu.uploadUrl },
 		});
-		expect(result.error.message).toBe('Speech is Cheap: Speech is Cheap: Unauthorized API Key');
+		expect(result.error.message).toBe('Speech is Cheap: Unauthorized API Key');
 		expect(result.error.description).toContain('keys start with "sk_"');
 	});
 });

@@ -23,6 +23,23 @@ const {
 	WorkflowExecute,
 } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
+const { Logger } = require('@n8n/backend-common');
+
+// Every line n8n's logger is given (at any level, even when output is silent) goes to the
+// listeners added with onLog, so tests can read what a run logged (e.g. to check no secret leaks).
+const logListeners = new Set();
+const originalLog = Logger.prototype.log;
+Logger.prototype.log = function log(level, message, metadata) {
+	for (const listener of logListeners) listener({ level, message, metadata });
+	return originalLog.call(this, level, message, metadata);
+};
+Container.get(Logger); // creating the root logger also points n8n-workflow's LoggerProxy at it
+
+/** Calls `listener({ level, message, metadata })` for every n8n log line; returns a function that stops it. */
+function onLog(listener) {
+	logListeners.add(listener);
+	return () => logListeners.delete(listener);
+}
 
 const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 const INPUT_NODE_TYPE = 'test.input';
@@ -412,4 +429,13 @@ module.exports = {
 	workflowFromSpec,
 	baseAdditionalData,
 	RunResult,
-	runWorkflow, readBinary, testCredential, nodesFromWorkflow, setup, cleanup, userFolder, credentialsHelperFor };
+	runWorkflow,
+	readBinary,
+	testCredential,
+	nodesFromWorkflow,
+	setup,
+	cleanup,
+	userFolder,
+	credentialsHelperFor,
+	onLog,
+};
