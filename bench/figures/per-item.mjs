@@ -1,0 +1,78 @@
+// Figure 4 — per-item overhead: many small synchronous Hispeech transcriptions (1,000 items in one
+// workflow run; quick: 200) through the node, versus the same requests made one after another by
+// a bare HTTP client (Node's fetch), as the node also sends them one after another. The node's
+// time is its own execution time as n8n records it (storing the input binaries is not counted).
+// Each side runs twice, interleaved, and the faster run counts, to damp the shared machine's noise.
+import { audioItem, require, round, runNode } from '../lib/harness.mjs';
+
+const { startHispeechEmulator } = require('../../test/emulators/hispeech.js');
+const GOAL = 1.2;
+
+const contentOf = (i) => `small audio file number ${i} `.repeat(40);
+
+async function bare(emu, n) {
+	const started = performance.now();
+	for (let i = 0; i < n; i++) {
+		const form = new FormData();
+		form.append('stt_model', 'model-01052025');
+		form.append('wait_for_result', 'true');
+		form.append('secure_mode', 'false');
+		form.append('file', new Blob([contentOf(i)], { type: 'audio/wav' }), `item-${i}.wav`);
+		const response = await fetch(`${emu.url}/api/v1/transcriptions/upload`, {
+			method: 'POST',
+			headers: { 'x-auth-token': 'test-key' },
+			body: form,
+		});
+		const json = await response.json();
+		if (!json.transcription) throw new Error(`bare client: no transcript for item ${i}`);
+	}
+	return performance.now() - started;
+}
+
+async function viaNode(emu, input) {
+	const run = await runNode({
+		input,
+		node: { name: 'Hispeech', type: 'hispeech', parameters: { resource: 'transcription', operation: 'transcribe', waitMode: 'sync' } },
+		credentials: { hispeechApi: { apiKey: 'test-key', baseUrl: emu.url } },
+	});
+	const ok = run.result.status === 'success' && run.output.length === input.length && run.output.every((item) => item.json.text);
+	if (!ok) throw new Error(`node run failed: ${run.result.error?.message ?? 'missing transcripts'}`);
+	return run.nodeMs;
+}
+
+export default {
+	name: 'Per-item overhead',
+	async run({ quick }) {
+		const n = quick ? 200 : 1000;
+		const emu = await startHispeechEmulator({ apiKey: 'test-key' });
+		try {
+			const input = Array.from({ length: n }, (_, i) => audioItem(`item-${i}.wav`, contentOf(i)));
+			await viaNode(emu, input.slice(0, 20)); // warm up both HTTP stacks
+			await bare(emu, 20);
+			const nodeMs = [];
+			const bareMs = [];
+			for (let round = 0; round < 2; round++) {
+				bareMs.push(await bare(emu, n));
+				nodeMs.push(await viaNode(emu, input));
+				emu.reset();
+			}
+			const node = Math.min(...nodeMs);
+			const base = Math.min(...bareMs);
+			return [
+				{
+					figure: 'Per-item overhead (sync)',
+					goal: `≤ ${GOAL}× bare client`,
+					measured: `${round(node / 1000)} s (${round(node / n)} ms/item)`,
+					baseline: `${round(base / 1000)} s (${round(base / n)} ms/item)`,
+					ratio: node / base,
+					pass: node / base <= GOAL,
+					hard: false,
+					note: `${n} items, Hispeech sync upload, sequential on both sides; runs: node ${nodeMs.map((ms) => round(ms / 1000)).join(' / ')} s, bare ${bareMs.map((ms) => round(ms / 1000)).join(' / ')} s`,
+					chart: { measured: node / 1000, baseline: base / 1000, unit: 's' },
+				},
+			];
+		} finally {
+			await emu.close();
+		}
+	},
+};

@@ -1,0 +1,65 @@
+// npm run bench [-- --quick | --full] [--only=<figure file>,...]
+// Runs every figure in bench/figures/ (each a module exporting { name, run({ quick }) → rows }),
+// prints one table, and writes bench/RESULTS.md and bench/chart.svg (quick runs write
+// RESULTS.quick.md and chart.quick.svg, so the committed full results stay). Exits non-zero when a
+// size-independent goal (hard: upload memory, forged-callback rejection) fails or a figure crashes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { engine } from './lib/harness.mjs';
+import { chart, consoleTable, markdown, verdict } from './lib/report.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const FIGURES = ['upload-memory', 'many-jobs', 'callback', 'per-item', 'multipart', 'trigger'];
+
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => !['--quick', '--full'].includes(arg) && !arg.startsWith('--only='));
+if (unknown.length > 0 || (args.includes('--quick') && args.includes('--full'))) {
+	console.error('Usage: npm run bench -- [--quick | --full] [--only=upload-memory,many-jobs,...]');
+	process.exit(2);
+}
+const quick = args.includes('--quick');
+const mode = quick ? 'quick' : 'full';
+const only = args.find((arg) => arg.startsWith('--only='))?.slice(7).split(',');
+
+const started = Date.now();
+const rows = [];
+let crashed = false;
+for (const file of FIGURES.filter((name) => !only || only.includes(name))) {
+	const figure = (await import(`./figures/${file}.mjs`)).default;
+	const figureStarted = Date.now();
+	process.stdout.write(`▶ ${figure.name} (${mode}) … `);
+	try {
+		const figureRows = await figure.run({ quick });
+		rows.push(...figureRows);
+		console.log(`${((Date.now() - figureStarted) / 1000).toFixed(1)} s: ${figureRows.map(verdict).join(', ')}`);
+	} catch (error) {
+		crashed = true;
+		console.log('crashed');
+		console.error(error);
+		rows.push({ figure: figure.name, goal: '—', measured: 'crashed', baseline: '—', ratio: null, pass: false, hard: true, note: String(error.message).split('\n')[0] });
+	}
+}
+engine.cleanup();
+
+const seconds = Math.round((Date.now() - started) / 1000);
+const machine = `Node ${process.version}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model?.trim() ?? 'unknown'}), shared with other work.`;
+const suffix = quick ? '.quick' : '';
+const resultsFile = path.join(HERE, `RESULTS${suffix}.md`);
+const chartFile = path.join(HERE, `chart${suffix}.svg`);
+const partial = only ? ` (only ${only.join(', ')})` : '';
+fs.writeFileSync(resultsFile, markdown(rows, { mode: mode + partial, seconds, startedAt: new Date(started).toISOString(), machine }).replace('](chart.svg)', `](chart${suffix}.svg)`));
+fs.writeFileSync(chartFile, chart(rows, { mode }));
+
+console.log(`\n${consoleTable(rows)}\n`);
+console.log(`${mode} run: ${seconds} s. Written: ${path.relative(process.cwd(), resultsFile)}, ${path.relative(process.cwd(), chartFile)}`);
+const hardFailures = rows.filter((row) => row.hard && row.pass === false);
+const softFailures = rows.filter((row) => !row.hard && row.pass === false);
+if (softFailures.length > 0) console.log(`Goals missed (reported, not fatal): ${softFailures.map((row) => row.figure).join('; ')}`);
+if (hardFailures.length > 0 || crashed) {
+	console.error(`Size-independent goals failed: ${hardFailures.map((row) => row.figure).join('; ')}`);
+	process.exit(1);
+}
+process.exit(0);
