@@ -10,7 +10,7 @@ const { startHispeechEmulator } = require('../../test/emulators/hispeech.js');
 const STATUS = '/api/v1/transcriptions/transcription-status/';
 
 function sizes(quick) {
-	return quick ? { n: 20, T: 4, interval: 0.25 } : { n: 100, T: 10, interval: 0.5 };
+	return quick ? { n: 20, T: 3, interval: 0.2 } : { n: 100, T: 10, interval: 0.5 };
 }
 
 /** The baseline: plain fetch, one job after another, each polled every `interval` until done. */

@@ -16,8 +16,11 @@ export default {
 		const sizeMiB = quick ? 64 : 1024;
 		const rows = [];
 		for (const [name, spec] of Object.entries(PATHS)) {
-			const node = await runChild(CHILD, [name, String(sizeMiB)]);
-			const baseline = await runChild(CHILD, [name, String(sizeMiB), '--baseline']);
+			// Each side is its own process (with its own emulator process), so both can run at once.
+			const [node, baseline] = await Promise.all([
+				runChild(CHILD, [name, String(sizeMiB)]),
+				runChild(CHILD, [name, String(sizeMiB), '--baseline']),
+			]);
 			const sentMiB = node.sizeBytes / 1024 / 1024;
 			const delivered = node.status === 'success' && node.hashMatches && node.receivedBytes === node.sizeBytes;
 			const baselineOk = baseline.status === 'success' && baseline.hashMatches;
