@@ -1,7 +1,8 @@
 // npm run bench [-- --quick | --full] [--only=<figure file>,...]
 // Runs every figure in bench/figures/ (each a module exporting { name, run({ quick }) → rows }),
-// prints one table, and writes bench/RESULTS.md and bench/chart.svg (quick runs write
-// RESULTS.quick.md and chart.quick.svg, so the committed full results stay). Exits non-zero when a
+// prints one table, and writes bench/RESULTS.md, bench/RESULTS.json and bench/chart.svg (quick runs
+// write RESULTS.quick.* and chart.quick.svg, so the committed full results stay). With --only, the
+// figures not re-run keep their rows from the last run of the same mode. Exits non-zero when a
 // size-independent goal (hard: upload memory, forged-callback rejection) fails or a figure crashes.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,25 +33,36 @@ for (const file of FIGURES.filter((name) => !only || only.includes(name))) {
 	const figureStarted = Date.now();
 	process.stdout.write(`▶ ${figure.name} (${mode}) … `);
 	try {
-		const figureRows = await figure.run({ quick });
+		const figureRows = (await figure.run({ quick })).map((row) => ({ ...row, source: file }));
 		rows.push(...figureRows);
 		console.log(`${((Date.now() - figureStarted) / 1000).toFixed(1)} s: ${figureRows.map(verdict).join(', ')}`);
 	} catch (error) {
 		crashed = true;
 		console.log('crashed');
 		console.error(error);
-		rows.push({ figure: figure.name, goal: '—', measured: 'crashed', baseline: '—', ratio: null, pass: false, hard: true, note: String(error.message).split('\n')[0] });
+		rows.push({ source: file, figure: figure.name, goal: '—', measured: 'crashed', baseline: '—', ratio: null, pass: false, hard: true, note: String(error.message).split('\n')[0] });
 	}
 }
 engine.cleanup();
 
 const seconds = Math.round((Date.now() - started) / 1000);
-const machine = `Node ${process.version}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model?.trim() ?? 'unknown'}), shared with other work.`;
 const suffix = quick ? '.quick' : '';
+const jsonFile = path.join(HERE, `RESULTS${suffix}.json`);
+let durations = { [only ? only.join(',') : 'all']: seconds };
+if (only && fs.existsSync(jsonFile)) {
+	// Keep the rows of the figures not re-run, in figure order.
+	const previous = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+	const kept = previous.rows.filter((row) => !only.includes(row.source));
+	const order = (row) => FIGURES.indexOf(row.source);
+	rows.splice(0, rows.length, ...[...kept, ...rows].sort((a, b) => order(a) - order(b)));
+	durations = { ...previous.durations, ...durations };
+}
+fs.writeFileSync(jsonFile, `${JSON.stringify({ mode, durations, rows }, null, '\t')}\n`);
+const machine = `Node ${process.version}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model?.trim() ?? 'unknown'}), shared with other work.`;
 const resultsFile = path.join(HERE, `RESULTS${suffix}.md`);
 const chartFile = path.join(HERE, `chart${suffix}.svg`);
-const partial = only ? ` (only ${only.join(', ')})` : '';
-fs.writeFileSync(resultsFile, markdown(rows, { mode: mode + partial, seconds, startedAt: new Date(started).toISOString(), machine }).replace('](chart.svg)', `](chart${suffix}.svg)`));
+const timing = Object.entries(durations).map(([figures, s]) => `${figures}: ${s} s`).join(', ');
+fs.writeFileSync(resultsFile, markdown(rows, { mode, timing, startedAt: new Date(started).toISOString(), machine }).replace('](chart.svg)', `](chart${suffix}.svg)`));
 fs.writeFileSync(chartFile, chart(rows, { mode }));
 
 console.log(`\n${consoleTable(rows)}\n`);

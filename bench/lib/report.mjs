@@ -2,6 +2,7 @@
 const COLUMNS = ['Figure', 'Goal', 'Measured', 'Baseline', 'Ratio', 'Result'];
 
 export function verdict(row) {
+	if (row.info) return 'info';
 	if (row.pass === null || row.pass === undefined) return 'pending';
 	return row.pass ? 'pass' : 'FAIL';
 }
@@ -18,11 +19,11 @@ export function consoleTable(rows) {
 
 const md = (text) => String(text).replace(/\|/g, '\\|');
 
-export function markdown(rows, { mode, seconds, startedAt, machine }) {
+export function markdown(rows, { mode, timing, startedAt, machine }) {
 	const lines = [
 		'# Benchmark results',
 		'',
-		`\`npm run bench -- --${mode}\`, ${startedAt}, ${seconds} s in all. ${machine}`,
+		`\`npm run bench -- --${mode}\`, last run ${startedAt}; durations (figures: seconds) ${timing}. ${machine}`,
 		'',
 		'Each figure runs the built nodes inside n8n\'s execution engine (test/harness/engine.js) against the local',
 		'emulators, side by side with a baseline in the same run, so the ratio (measured ÷ baseline) holds on a noisy',
@@ -66,7 +67,7 @@ export function chart(rows, { mode }) {
 		const { measured, baseline, unit, goal, higherIsBetter } = row.chart;
 		const max = Math.max(measured, baseline, goal ?? 0) || 1;
 		const w = (v) => Math.max(1, (v / max) * barW);
-		const color = row.pass ? '#2e7d32' : '#c62828';
+		const color = row.info ? '#558b2f' : row.pass ? '#2e7d32' : '#c62828';
 		out.push(
 			`<text x="16" y="${y + 18}" font-weight="bold">${esc(row.figure)}${higherIsBetter ? ' ↑' : ''}</text>`,
 			`<text x="16" y="${y + 34}" fill="#555">ratio ${esc(ratioText(row.ratio))} · ${esc(verdict(row))}</text>`,
