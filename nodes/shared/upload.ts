@@ -66,9 +66,6 @@ export async function multipartBody(
 	return form;
 }
 
-/** Files up to this size are read into memory at once instead of streamed. */
-const SMALL_FILE_BYTES = 1024 * 1024;
-
 /** The file in a binary property of an input item, read from n8n's binary storage as a stream. */
 export async function binarySource(
 	context: IExecuteFunctions,
@@ -88,12 +85,7 @@ export async function binarySource(
 			typeof binary.bytes === 'number'
 				? binary.bytes
 				: (await context.helpers.getBinaryMetadata(binaryId)).fileSize;
-		// A small file is read in one go: cheaper than a stream (fewer file operations per item,
-		// which adds up over thousands of short clips), and memory stays bounded by the limit.
-		open =
-			size <= SMALL_FILE_BYTES
-				? async () => toAsyncIterable(await context.helpers.getBinaryDataBuffer(itemIndex, propertyName))
-				: async () => await context.helpers.getBinaryStream(binaryId);
+		open = async () => await context.helpers.getBinaryStream(binaryId);
 	} else {
 		// Older n8n keeps small binaries inline as base64: already in memory, nothing to stream.
 		const buffer = Buffer.from(binary.data, 'base64');
