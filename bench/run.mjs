@@ -61,8 +61,11 @@ fs.writeFileSync(jsonFile, `${JSON.stringify({ mode, durations, rows }, null, '\
 const machine = `Node ${process.version}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model?.trim() ?? 'unknown'}), shared with other work.`;
 const resultsFile = path.join(HERE, `RESULTS${suffix}.md`);
 const chartFile = path.join(HERE, `chart${suffix}.svg`);
+// What each figure module says about a goal it may miss (shown for the rows that missed it).
+const explanations = {};
+for (const file of FIGURES) Object.assign(explanations, (await import(`./figures/${file}.mjs`)).default.explanations ?? {});
 const timing = Object.entries(durations).map(([figures, s]) => `${figures}: ${s} s`).join(', ');
-fs.writeFileSync(resultsFile, markdown(rows, { mode, timing, startedAt: new Date(started).toISOString(), machine }).replace('](chart.svg)', `](chart${suffix}.svg)`));
+fs.writeFileSync(resultsFile, markdown(rows, { mode, timing, startedAt: new Date(started).toISOString(), machine, explanations }).replace('](chart.svg)', `](chart${suffix}.svg)`));
 fs.writeFileSync(chartFile, chart(rows, { mode }));
 
 console.log(`\n${consoleTable(rows)}\n`);

@@ -19,7 +19,8 @@ export function consoleTable(rows) {
 
 const md = (text) => String(text).replace(/\|/g, '\\|');
 
-export function markdown(rows, { mode, timing, startedAt, machine }) {
+export function markdown(rows, { mode, timing, startedAt, machine, explanations = {} }) {
+	const missed = rows.filter((row) => row.pass === false);
 	const lines = [
 		'# Benchmark results',
 		'',
@@ -37,6 +38,9 @@ export function markdown(rows, { mode, timing, startedAt, machine }) {
 		'',
 		...rows.map((row) => `- **${md(row.figure)}** — ${row.note ?? ''}`),
 		'',
+		...(missed.length > 0
+			? ['## Goals missed, and why', '', ...missed.map((row) => `- **${md(row.figure)}** — ${explanations[row.figure] ?? 'not yet explained.'}`), '']
+			: []),
 	];
 	return lines.join('\n');
 }
