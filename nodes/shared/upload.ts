@@ -82,8 +82,11 @@ export async function binarySource(
 	let open: () => Promise<AsyncIterable<Uint8Array>>;
 	if (binary.id) {
 		const binaryId = binary.id;
-		const metadata = await context.helpers.getBinaryMetadata(binaryId);
-		size = metadata.fileSize;
+		// n8n records the exact size with the binary (`bytes`); older versions only in the metadata file.
+		size =
+			typeof binary.bytes === 'number'
+				? binary.bytes
+				: (await context.helpers.getBinaryMetadata(binaryId)).fileSize;
 		open = async () => await context.helpers.getBinaryStream(binaryId);
 	} else {
 		// Older n8n keeps small binaries inline as base64: already in memory, nothing to stream.

@@ -114,7 +114,7 @@ const MAX_REMEMBERED_DELIVERIES = 2000;
 
 /**
  * Records a delivery key (a job and status, or a signature) and reports whether it is new.
- * Keys are forgotten after `keepMs`; the oldest go first when the store is full.
+ * Keys are forgotten after `keepMs`; the first recorded go first when the store is full.
  */
 export function isFirstDelivery(
 	staticData: IDataObject,
@@ -126,12 +126,12 @@ export function isFirstDelivery(
 	for (const [key, expiresAt] of Object.entries(seen)) if (expiresAt <= nowMs) delete seen[key];
 	if (seen[deliveryKey] !== undefined) return false;
 	seen[deliveryKey] = nowMs + keepMs;
+	// Keys keep their insertion order (also through n8n's JSON round trip): the first recorded go
+	// first. Evicting the soonest to expire instead dropped a short-lived replay key the moment it
+	// was recorded once the store was full of long-lived ones, and a replay got through.
 	const keys = Object.keys(seen);
 	if (keys.length > MAX_REMEMBERED_DELIVERIES) {
-		keys
-			.sort((a, b) => seen[a] - seen[b])
-			.slice(0, keys.length - MAX_REMEMBERED_DELIVERIES)
-			.forEach((key) => delete seen[key]);
+		keys.slice(0, keys.length - MAX_REMEMBERED_DELIVERIES).forEach((key) => delete seen[key]);
 	}
 	staticData[DELIVERY_STORE] = seen;
 	return true;

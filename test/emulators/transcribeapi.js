@@ -81,7 +81,8 @@
  * OPTIONS (defaults in DEFAULTS below): apiKey (string or array), unverifiedApiKeys, port,
  *   bytesPerSecond, audioDuration(file), transcript(file), detectedLanguage, maxSyncBytes,
  *   maxSyncSeconds, maxBatchFiles, maxBatchBytes, uploadPageSize, multipartThreshold (size_bytes ≥ it →
- *   multipart), partSize, processingDelayMs (ms, or fn(file) → ms | Promise to await), verifyDelayMs
+ *   multipart), partSize, uploadBytesPerSecond (bandwidth of each signed-URL PUT connection; 0 = no
+ *   limit), processingDelayMs (ms, or fn(file) → ms | Promise to await), verifyDelayMs
  *   (ms, or fn(job) → ms | Promise: tests can hold a job in a state deterministically), runningStatus,
  *   statusField ('status' | 'job_status' | 'both', for GET status), bareStringAs ('json' | 'text'),
  *   requestsPerMinute, rateWindowMs, rateLimitScope ('transcription': POST /v1/transcribe and
@@ -435,6 +436,7 @@ const DEFAULTS = {
 	uploadPageSize: 1000,
 	multipartThreshold: 128 * MiB,
 	partSize: 5 * MiB,
+	uploadBytesPerSecond: 0,
 	processingDelayMs: 0,
 	verifyDelayMs: 0,
 	runningStatus: 'queued',
@@ -580,6 +582,25 @@ async function startTranscribeApiEmulator(options = {}) {
 				Math.max(0, Number(ms) || 0),
 			);
 			timers.add(t);
+		});
+	}
+
+	/**
+	 * Limits one upload connection to opts.uploadBytesPerSecond (0: no limit), the way a single
+	 * connection to object storage is limited: TCP backpressure slows the sender down.
+	 */
+	function throttle() {
+		const rate = Number(opts.uploadBytesPerSecond) || 0;
+		let started = 0;
+		let passed = 0;
+		return new Transform({
+			transform(chunk, _enc, done) {
+				started ||= Date.now();
+				passed += chunk.length;
+				const waitMs = started + (passed / rate) * 1000 - Date.now();
+				if (rate > 0 && waitMs > 0) sleep(waitMs).then(() => done(null, chunk));
+				else done(null, chunk);
+			},
 		});
 	}
 
@@ -1753,7 +1774,7 @@ async function startTranscribeApiEmulator(options = {}) {
 		}
 		const h = hasher();
 		ctx.req.on('data', countChunk(ctx.entry));
-		await pipeline(ctx.req, h.stream, sink());
+		await pipeline(ctx.req, throttle(), h.stream, sink());
 		const d = h.digest();
 		s.result = { size: d.size, sha256: d.sha256, head: d.head };
 		s.state = 'complete';
@@ -1789,7 +1810,7 @@ async function startTranscribeApiEmulator(options = {}) {
 		const h = hasher();
 		ctx.req.on('data', countChunk(ctx.entry));
 		try {
-			await pipeline(ctx.req, h.stream, fs.createWriteStream(temp));
+			await pipeline(ctx.req, throttle(), h.stream, fs.createWriteStream(temp));
 		} catch (err) {
 			fs.rmSync(temp, { force: true });
 			throw err;
@@ -2258,6 +2279,7 @@ function parseArgs(argv) {
 		'--bytes-per-second': ['bytesPerSecond', Number],
 		'--multipart-threshold': ['multipartThreshold', Number],
 		'--part-size': ['partSize', Number],
+		'--upload-bytes-per-second': ['uploadBytesPerSecond', Number],
 		'--max-sync-bytes': ['maxSyncBytes', Number],
 		'--balance': ['balance', Number],
 		'--key-format': ['keyFormat', String],

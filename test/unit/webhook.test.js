@@ -101,6 +101,12 @@ describe('isFirstDelivery', () => {
 		expect(isFirstDelivery(store, 'k2099', 5000, 1_000_000)).toBe(false);
 		expect(isFirstDelivery(store, 'k0', 5000, 1_000_000)).toBe(true);
 	});
+	test('a full store of long-lived keys still remembers a short-lived key just recorded', () => {
+		const store = {};
+		for (let i = 0; i < 2000; i++) isFirstDelivery(store, `job:${i}`, 1000, 7 * 86_400_000);
+		expect(isFirstDelivery(store, 'signature:abc', 2000, 600_000)).toBe(true);
+		expect(isFirstDelivery(store, 'signature:abc', 2001, 600_000)).toBe(false);
+	});
 });
 
 test('parseJsonObject accepts only JSON objects', () => {
