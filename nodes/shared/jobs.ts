@@ -136,16 +136,28 @@ export function isFinal(status: string): boolean {
 /**
  * How a run waiting for callbacks checks and finishes jobs of a provider with one job per item:
  * `fetchJob` is the status GET, `normalize` reads a job, `endedError` explains a job that ended
- * without a transcript. The output is built as polling builds it.
+ * without a transcript. The output is built as polling builds it. `callbackCarriesJob`: the
+ * provider posts the whole finished job (as its GET answers it), so the caller's job needs no GET.
  */
 export function perJobCallbacks(
-	provider: { providerName: string; laterOperation: string },
+	provider: { providerName: string; laterOperation: string; callbackCarriesJob: boolean },
 	fetchJob: (context: IWebhookFunctions, jobId: string, itemIndex: number) => Promise<IDataObject>,
 	normalize: (context: IWebhookFunctions, job: IDataObject, itemIndex: number) => NormalizedTranscript,
 	endedError: (context: IWebhookFunctions, jobId: string, job: IDataObject, itemIndex: number) => Error,
 ): CallbackProvider<IDataObject> {
 	return {
-		...provider,
+		providerName: provider.providerName,
+		laterOperation: provider.laterOperation,
+		fromCallback(context, jobId) {
+			if (!provider.callbackCarriesJob) return undefined;
+			const body = context.getBodyData();
+			try {
+				const normalized = normalize(context, body, 0);
+				return normalized.jobId === jobId && isFinal(normalized.status) ? body : undefined;
+			} catch {
+				return undefined; // not a job this node can read: check the job instead
+			}
+		},
 		async check(context, { jobId, itemIndex }) {
 			const job = await fetchJob(context, jobId, itemIndex);
 			return isFinal(normalize(context, job, itemIndex).status) ? { done: true, result: job } : { done: false };

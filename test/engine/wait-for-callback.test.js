@@ -78,6 +78,7 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		expect(delivery.status).toBe(200);
 		const resumed = await waiting.resumed(run);
 		expect(resumed.status).toBe('success');
+		expect(statusCalls()).toHaveLength(0); // the callback carried the finished job
 		const output = resumed.output('SIC');
 		expect(output).toHaveLength(1);
 		expect(output[0].json).toMatchObject({ provider: 'speechischeap', jobId: job.id, status: 'completed' });
@@ -129,7 +130,8 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		const errors = resumed.output('SIC', 1);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 1 });
-		expect(errors[0].json.error).toBe(`Speech is Cheap job ${ids[1]} failed`);
+		// The reason comes from the callback itself (Speech is Cheap's GET of a failed job has none).
+		expect(errors[0].json.error).toBe(`Speech is Cheap job ${ids[1]} failed: Could not decode the audio file`);
 	});
 
 	test('a callback without the job token, or with another one, neither resumes nor changes the wait', async () => {

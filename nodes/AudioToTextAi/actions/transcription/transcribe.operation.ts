@@ -171,8 +171,9 @@ function readJobId(context: IExecuteFunctions, answer: IDataObject, itemIndex: n
 }
 
 /** How a run waiting for AudioToTextAI callbacks checks and finishes its jobs. */
+// AudioToTextAI's callback leaves out the segments: each job is read with GET.
 export const callbacks = perJobCallbacks(
-	PROVIDER,
+	{ ...PROVIDER, callbackCarriesJob: false },
 	async (context, jobId, itemIndex) => await getTranscription(context, jobId, itemIndex),
 	normalizeTranscription,
 	jobFailedError,

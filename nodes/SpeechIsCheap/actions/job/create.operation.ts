@@ -228,8 +228,9 @@ async function waitForJobs(
 }
 
 /** How a run waiting for Speech is Cheap callbacks checks and finishes its jobs. */
+// Speech is Cheap posts the finished job itself (and only its webhook says why a job failed).
 export const callbacks = perJobCallbacks(
-	PROVIDER,
+	{ ...PROVIDER, callbackCarriesJob: true },
 	async (context, jobId, itemIndex) => asJob(context, await getJob(context, jobId, itemIndex), itemIndex),
 	normalizeJob,
 	jobEndedError,
