@@ -68,7 +68,7 @@ export default {
 					ratio: pollCalls ? whileWaiting / pollCalls : null,
 					pass: whileWaiting === 0,
 					hard: true,
-					note: `${jobs} Speech is Cheap jobs spread over ${spreadMs / 1000} s. Callbacks then checked the other jobs' states ${callbackCalls} times in all (no state is kept between callbacks; the provider is asked), against ${pollCalls} polls`,
+					note: `${jobs} Speech is Cheap jobs spread over ${spreadMs / 1000} s. Callbacks then checked the other jobs' states ${callbackCalls} times in all (no state is kept between callbacks; the provider is asked), against ${pollCalls} polls. The callback count does not grow with how long jobs take; polling's grows with T / interval`,
 					chart: { measured: callbackCalls, baseline: pollCalls, unit: 'status calls' },
 				},
 				{

@@ -169,8 +169,11 @@ export async function resumeOnCallback<R>(
 	for (const state of states) {
 		if (state.job) byJob.set(state.job.jobId, [...(byJob.get(state.job.jobId) ?? []), state.job]);
 	}
-	// The caller's job first, then the others; stop at the first one still running.
-	const order = [caller.jobId, ...[...byJob.keys()].filter((jobId) => jobId !== caller.jobId)];
+	// The caller's job first, then the others from a random place on: the check stops at the first
+	// job still running, and a random start finds one in few calls whatever order jobs finish in.
+	const others = [...byJob.keys()].filter((jobId) => jobId !== caller.jobId);
+	const start = Math.floor(Math.random() * others.length);
+	const order = [caller.jobId, ...others.slice(start), ...others.slice(0, start)];
 	const finished = new Map<string, R>();
 	const announced = provider.fromCallback?.(context, caller.jobId);
 	if (announced !== undefined) finished.set(caller.jobId, announced);
