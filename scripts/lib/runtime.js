@@ -98,9 +98,15 @@ function ensureRuntime(line, { log = (msg) => console.log(`[runtime] ${msg}`) } 
 	if (stamp === hash && fs.existsSync(n8nBin)) return result;
 
 	const started = Date.now();
-	log(`installing n8n (line ${rt.line}) into ${path.relative(ROOT, rt.dir)} from its lockfile (a few minutes, ~2 GB)…`);
-	run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: rt.dir });
-	result.installed = true;
+	// npm ci and the native builds are stamped separately, so an interrupted build does not reinstall.
+	const installedFile = path.join(rt.dir, 'node_modules', '.runtime-installed');
+	const installed = fs.existsSync(installedFile) && fs.readFileSync(installedFile, 'utf8').trim() === hash;
+	if (!installed) {
+		log(`installing n8n (line ${rt.line}) into ${path.relative(ROOT, rt.dir)} from its lockfile (a few minutes, ~2 GB)…`);
+		run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: rt.dir });
+		fs.writeFileSync(installedFile, `${hash}\n`);
+		result.installed = true;
+	}
 	const abi = nodeAbi(rt);
 	for (const name of rt.natives) result.natives[name] = ensureNative(rt, name, abi, log);
 	// Prove the natives load with the runtime's Node before declaring the install complete.
@@ -113,7 +119,3 @@ function ensureRuntime(line, { log = (msg) => console.log(`[runtime] ${msg}`) } 
 
 module.exports = { ensureRuntime, lineOf, runtimeEnv, ROOT, CACHE_DIR };
 
-if (require.main === module) {
-	const lines = process.argv.slice(2).length ? process.argv.slice(2) : [process.env.N8N_LINE || '2'];
-	for (const line of lines) ensureRuntime(line);
-}

@@ -41,6 +41,22 @@ function isFree(port) {
 	});
 }
 
+/** Polls `check` (async) until it returns a truthy value, which it returns; fails after `timeoutMs`. */
+async function eventually(check, { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	for (;;) {
+		try {
+			const value = await check();
+			if (value) return value;
+		} catch (error) {
+			last = error;
+		}
+		if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms${last ? `: ${last.message}` : ''}`);
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+}
+
 /** Reads the run data of a finished execution (as the public API returns it with includeData). */
 function runView(execution) {
 	const runData = execution?.data?.resultData?.runData ?? {};
@@ -106,4 +122,4 @@ async function startE2e({ line = process.env.N8N_LINE || '2', processingDelayMs 
 	}
 }
 
-module.exports = { startE2e, runView, freePortBlock };
+module.exports = { startE2e, runView, freePortBlock, eventually };
