@@ -54,7 +54,7 @@ class N8n {
 	/** The environment of every n8n process of this instance. */
 	environment(extra = {}) {
 		const hash = ownerPasswordHash(this.runtime.dir, OWNER.password);
-		return runtimeEnv(this.runtime, {
+		const env = runtimeEnv(this.runtime, {
 			N8N_USER_FOLDER: this.userFolder,
 			DB_TYPE: 'sqlite',
 			N8N_PORT: String(this.port),
@@ -84,6 +84,10 @@ class N8n {
 			...this.env,
 			...extra,
 		});
+		// n8n refuses to load nodes when it believes it runs inside a test runner (NODE_ENV=test under jest).
+		delete env.NODE_ENV;
+		delete env.JEST_WORKER_ID;
+		return env;
 	}
 
 	/**
@@ -143,7 +147,7 @@ class N8n {
 		fs.mkdirSync(dir, { recursive: true });
 		const file = path.join(dir, `${kind}.json`);
 		fs.writeFileSync(file, JSON.stringify(entries, null, 2));
-		return this.cli([`import:${kind}`, `--input=${file}`]);
+		return this.cli([kind === 'workflows' ? 'import:workflow' : 'import:credentials', `--input=${file}`]);
 	}
 
 	/** Starts `n8n start` and waits until it is ready; returns the boot time in milliseconds. */

@@ -100,19 +100,19 @@ async function startE2e({ line = process.env.N8N_LINE || '2', processingDelayMs 
 
 		/** Runs a workflow through the CLI (`n8n execute`) and returns its run data. */
 		async function execute(workflowId) {
-			const before = new Set((await listExecutions(workflowId)).map((e) => e.id));
+			const before = new Set((await listExecutions(workflowId, 'cli')).map((e) => e.id));
 			const result = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput']).catch((error) => error);
-			const created = (await listExecutions(workflowId)).filter((e) => !before.has(e.id));
+			const created = (await listExecutions(workflowId, 'cli')).filter((e) => !before.has(e.id));
 			if (created.length !== 1) {
 				throw new Error(`Expected one new execution of ${workflowId}, found ${created.length}; CLI said:\n${result.stdout ?? ''}\n${result.stderr ?? result.message}`);
 			}
 			return runView(await n8n.api('GET', `/executions/${created[0].id}?includeData=true`));
 		}
 
-		/** Executions of a workflow, newest first. */
-		async function listExecutions(workflowId) {
+		/** Executions of a workflow, newest first; `mode` keeps only those started that way ('cli', 'webhook'). */
+		async function listExecutions(workflowId, mode) {
 			const page = await n8n.api('GET', `/executions?workflowId=${workflowId}&limit=100`);
-			return page.data;
+			return mode ? page.data.filter((execution) => execution.mode === mode) : page.data;
 		}
 
 		return { root, samplesDir, n8n, stack, workflows, timings, execute, listExecutions, runView, close };
