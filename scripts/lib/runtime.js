@@ -19,6 +19,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const CACHE_DIR =
 	process.env.N8N_RUNTIME_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-transcription');
 const STAMP = '.runtime-stamp';
+/** Where a native module's build leaves the `.node` file it loads (default build/Release). */
+const BUILD_DIRS = { 'isolated-vm': ['out'] };
 
 function lineOf(line = process.env.N8N_LINE || '2') {
 	line = String(line);
@@ -62,7 +64,7 @@ function ensureNative(rt, name, abi, log) {
 	const { version } = JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8'));
 	const key = `${name}-${version}-abi${abi}-${process.platform}-${process.arch}`;
 	const cached = path.join(CACHE_DIR, key);
-	const release = path.join(moduleDir, 'build', 'Release');
+	const release = path.join(moduleDir, ...(BUILD_DIRS[name] ?? ['build', 'Release']));
 	if (fs.existsSync(cached)) {
 		fs.mkdirSync(release, { recursive: true });
 		for (const file of fs.readdirSync(cached)) fs.copyFileSync(path.join(cached, file), path.join(release, file));

@@ -52,7 +52,7 @@ function chromiumPath() {
  * Takes the screenshots against the n8n at `url`. Returns [{ file, path, bytes, title }].
  * `log` receives one line per node.
  */
-async function takeScreenshots({ url, outDir = OUT_DIR, nodes = NODES, log = () => {} }) {
+async function takeScreenshots({ url, workflowId, outDir = OUT_DIR, nodes = NODES, log = () => {}, failureShot }) {
 	const { chromium } = require('playwright-core');
 	fs.mkdirSync(outDir, { recursive: true });
 	const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: BROWSER_ARGS });
@@ -68,11 +68,13 @@ async function takeScreenshots({ url, outDir = OUT_DIR, nodes = NODES, log = () 
 		await page.waitForURL((current) => !/\/signin/.test(current.pathname));
 
 		for (const node of nodes) {
-			await page.goto(`${url}/workflow/new`);
-			await page.locator('[data-test-id="canvas-add-button"], [data-test-id="node-creator-plus-button"]').first().click();
+			// A workflow that already has a trigger, so the node panel lists action nodes as well.
+			await page.goto(`${url}/workflow/${workflowId}`);
+			await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+			await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
 			const search = page.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]').first();
 			await search.fill(node.displayName);
-			const item = page.locator('[data-test-id="node-creator-node-item"]').filter({ has: page.locator(`[data-test-id="node-creator-item-name"]:text-is("${node.displayName}")`) });
+			const item = page.locator('[data-test-id="node-creator-item-name"]').getByText(node.displayName, { exact: true });
 			await item.first().click();
 			if (node.action) {
 				await page.locator('[data-test-id="node-creator-action-item"]').filter({ hasText: node.action }).first().click();
@@ -86,6 +88,9 @@ async function takeScreenshots({ url, outDir = OUT_DIR, nodes = NODES, log = () 
 			log(`${node.displayName}: ${path.relative(ROOT, file)}`);
 		}
 		await context.close();
+	} catch (error) {
+		if (failureShot) await browser.contexts()[0]?.pages()[0]?.screenshot({ path: failureShot }).catch(() => {});
+		throw error;
 	} finally {
 		await browser.close();
 	}
