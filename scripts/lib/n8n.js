@@ -73,7 +73,8 @@ class N8n {
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_REINSTALL_MISSING_PACKAGES: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// 2.x: silences a failing outbound fetch at boot; 1.x does not know the module and refuses to start.
+			...(this.runtime.line === '2' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
@@ -179,7 +180,9 @@ class N8n {
 				throw new Error(`n8n exited during start (${exitedEarly.code ?? exitedEarly.signal}):\n${this.output.slice(-40).join('\n')}`);
 			}
 			try {
-				const res = await fetch(`${this.url}/healthz/readiness`);
+				// 1.x answers readiness before its REST routes exist; /rest/settings answers once they do.
+				const ready = await fetch(`${this.url}/healthz/readiness`);
+				const res = ready.ok ? await fetch(`${this.url}/rest/settings`) : ready;
 				if (res.ok) {
 					this.bootMs = Date.now() - started;
 					return this.bootMs;
@@ -238,11 +241,22 @@ class N8n {
 
 	/** Logs in as the owner (cookie kept for rest()). */
 	async login() {
+		if (this.line === '1') {
+			// 1.x has no owner-from-environment settings: set the owner up once, over the REST API.
+			const setup = await this.request('POST', '/rest/owner/setup', {
+				body: { email: OWNER.email, firstName: OWNER.firstName, lastName: OWNER.lastName, password: OWNER.password },
+			});
+			if (setup.status === 200) return this.keepCookie(setup);
+		}
 		const res = await this.request('POST', '/rest/login', {
 			// 2.x names the field emailOrLdapLoginId; 1.x calls it email.
 			body: { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
 		});
 		if (res.status !== 200) throw new Error(`Login failed (${res.status}): ${res.text}`);
+		return this.keepCookie(res);
+	}
+
+	keepCookie(res) {
 		this.cookie = (res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie')])
 			.filter(Boolean)
 			.map((cookie) => cookie.split(';')[0])
