@@ -136,7 +136,7 @@ const round3 = (n) => Math.round(n * 1000) / 1000;
  * `errorResponse(status, message, code)` gives [contentType, payload] in the provider's error shape.
  * Extra listeners (e.g. a second host) share the same state: `hosts` names them.
  */
-async function startServer({ port = 0, hosts = ['api'], route, errorResponse, faultRate: initialRate }) {
+async function startServer({ port = 0, ports = {}, hosts = ['api'], route, errorResponse, faultRate: initialRate }) {
 	const requests = [];
 	const timers = new Set();
 	const sockets = new Set();
@@ -305,7 +305,7 @@ async function startServer({ port = 0, hosts = ['api'], route, errorResponse, fa
 		});
 		await new Promise((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(host === hosts[0] ? port : 0, '127.0.0.1', resolve);
+			server.listen(host === hosts[0] ? port : (ports[host] ?? 0), '127.0.0.1', resolve);
 		});
 		servers[host] = server;
 	}

@@ -48,6 +48,8 @@ const NUMBER_FIELDS = ['minimum_confidence', 'segment_duration'];
 const DEFAULTS = {
 	apiKey: 'sk_test',
 	port: 0,
+	/** Port of the upload host (0: any free port). */
+	uploadPort: 0,
 	processingDelayMs: 0,
 	bytesPerSecond: 1000,
 	progressIntervalMs: 50,
@@ -119,6 +121,7 @@ async function startSpeechIsCheapEmulator(options = {}) {
 	const server = await startServer({
 		port: opts.port,
 		faultRate: opts.faults,
+		ports: { upload: opts.uploadPort },
 		hosts: ['api', 'upload'],
 		route,
 		errorResponse: (status, message) => ['text/plain; charset=utf-8', message],

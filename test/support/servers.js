@@ -4,7 +4,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 
 /** Serves files by path on 127.0.0.1: `files` maps a path to { content | path, type, noLength }. */
-async function startFileServer(files) {
+async function startFileServer(files, { port = 0 } = {}) {
 	const requests = [];
 	const server = http.createServer((req, res) => {
 		requests.push({ method: req.method, url: req.url });
@@ -21,7 +21,10 @@ async function startFileServer(files) {
 		if (!file.noLength) res.setHeader('content-length', Buffer.byteLength(file.content));
 		res.end(file.content);
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
 	const url = `http://127.0.0.1:${server.address().port}`;
 	return {
 		url,
