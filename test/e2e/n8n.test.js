@@ -236,3 +236,92 @@ describe('credential tests through the REST API', () => {
 		expect(bad.status).toBe('Error');
 	});
 });
+
+describe('Wait for Callback in a real n8n', () => {
+	const PATH = 'e2e-wait-for-callback';
+	let workflowId;
+	const statusCalls = (jobId) => env.stack.emulators.speechischeap.requests.filter((r) => r.method === 'GET' && r.path === `/v2/jobs/${jobId}`);
+
+	/** Starts one run through the workflow's production webhook; returns its execution once it waits. */
+	async function startWaitingRun() {
+		const before = new Set((await env.listExecutions(workflowId)).map((e) => e.id));
+		// Activation is asynchronous: until the webhook is registered, n8n answers 404 and starts nothing.
+		const res = await eventually(async () => {
+			const answer = await post(`${env.n8n.url}/webhook/${PATH}`, {});
+			return answer.status !== 404 && answer;
+		}, { what: 'webhook registered', timeoutMs: 30_000 });
+		expect(res.status).toBe(200);
+		return eventually(async () => {
+			const created = (await env.listExecutions(workflowId)).filter((e) => !before.has(e.id));
+			return created.length === 1 && created[0].status === 'waiting' && created[0];
+		}, { what: 'an execution waiting for its callback' });
+	}
+
+	const finished = (id) =>
+		eventually(async () => {
+			const execution = await env.n8n.api('GET', `/executions/${id}?includeData=true`);
+			return ['success', 'error'].includes(execution.status) && env.runView(execution);
+		}, { what: `execution ${id} finished`, timeoutMs: 120_000 });
+
+	beforeAll(async () => {
+		const created = await env.n8n.api('POST', '/workflows', {
+			name: 'Wait for Callback (e2e)',
+			nodes: [
+				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: PATH, parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived' } },
+				{
+					id: 'transcribe',
+					name: 'Transcribe',
+					type: 'n8n-nodes-transcription.speechIsCheap',
+					typeVersion: 1,
+					position: [300, 0],
+					parameters: { resource: 'job', operation: 'create', inputType: 'url', audioUrl: `${env.stack.urls.files}/all-hands-recording.mp4`, waitMode: 'callback', maxWaitMinutes: 30 },
+					credentials: { speechIsCheapApi: { id: CREDENTIAL_IDS.speechIsCheapApi, name: 'Speech is Cheap account' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Transcribe', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		workflowId = created.id;
+		await env.n8n.publish(workflowId);
+	}, 120_000);
+
+	test('the run waits; the provider calls the real /webhook-waiting/ URL; the run resumes with the transcript', async () => {
+		const waitingRun = await startWaitingRun();
+		const result = await finished(waitingRun.id);
+		expect(result.status).toBe('success');
+		const [item] = result.output('Transcribe');
+		expect(item.json).toMatchObject({ provider: 'speechischeap', status: 'completed' });
+		expect(item.json.text).toContain('all-hands-recording.mp4');
+		const job = env.stack.emulators.speechischeap.jobs.get(item.json.jobId);
+		expect(job.params.webhook_url).toMatch(new RegExp(`^${env.n8n.url}/webhook-waiting/${waitingRun.id}\\?signature=[^&]+&token=[0-9a-f]{48}$`));
+		expect(statusCalls(item.json.jobId)).toHaveLength(0);
+	}, 180_000);
+
+	test('n8n restarted while the run waits: the callback after the restart resumes it; forged calls do not', async () => {
+		const emu = env.stack.emulators.speechischeap;
+		emu.setHoldWebhooks(true);
+		try {
+			const waitingRun = await startWaitingRun();
+			const jobId = await eventually(() => emu.heldWebhooks()[0], { what: 'the job finished, its callback held' });
+			const resumeUrl = new URL(emu.jobs.get(jobId).params.webhook_url);
+
+			await env.n8n.restart();
+
+			const forged = new URL(resumeUrl);
+			forged.searchParams.set('token', 'f'.repeat(48));
+			expect((await post(forged.toString(), { id: jobId, status: 'COMPLETED' })).status).toBe(403);
+			const unsigned = new URL(resumeUrl);
+			unsigned.searchParams.delete('signature');
+			expect((await post(unsigned.toString(), { id: jobId, status: 'COMPLETED' })).status).toBe(401);
+			expect((await env.n8n.api('GET', `/executions/${waitingRun.id}`)).status).toBe('waiting');
+
+			const delivery = await emu.releaseWebhook(jobId);
+			expect(delivery.status).toBe(200);
+			const result = await finished(waitingRun.id);
+			expect(result.status).toBe('success');
+			expect(result.output('Transcribe')[0].json).toMatchObject({ jobId, status: 'completed' });
+		} finally {
+			emu.setHoldWebhooks(false);
+		}
+	}, 300_000);
+});

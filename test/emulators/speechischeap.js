@@ -350,6 +350,10 @@ async function startSpeechIsCheapEmulator(options = {}) {
 		webhooks,
 		injectFault: server.injectFault,
 		heldWebhooks: () => [...held.keys()],
+		/** Turns holding of webhooks on or off (see the holdWebhooks option). */
+		setHoldWebhooks(hold) {
+			opts.holdWebhooks = hold;
+		},
 		finishJob(jobId) {
 			const job = jobs.get(jobId);
 			if (!job?.finishNow) throw new Error(`Job ${jobId} is not waiting to be finished`);
