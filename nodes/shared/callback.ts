@@ -74,8 +74,7 @@ export function callbackUrlFor(context: IExecuteFunctions, token: string): strin
  */
 export async function pauseForCallbacks(
 	context: IExecuteFunctions,
-	providerName: string,
-	laterOperation: string,
+	{ providerName, laterOperation }: { providerName: string; laterOperation: string },
 	outcomes: ItemOutcome[],
 	jobs: CallbackJob[],
 	limitMs: number,

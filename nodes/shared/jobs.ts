@@ -125,7 +125,7 @@ export async function submitThenPause(
 		}
 	}
 	if (jobs.length === 0) return collectOutput(context, outcomes);
-	return await pauseForCallbacks(context, provider.providerName, provider.laterOperation, outcomes, jobs, limitMs);
+	return await pauseForCallbacks(context, provider, outcomes, jobs, limitMs);
 }
 
 /** Job states after which nothing changes any more. */

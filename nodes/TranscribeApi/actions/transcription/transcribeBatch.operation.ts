@@ -143,7 +143,7 @@ export async function execute(
 			settings: readOutputSettings(this, file.itemIndex),
 		}));
 		if (jobs.length === 0) return collectOutput(this, outcomes);
-		return await pauseForCallbacks(this, callbacks.providerName, callbacks.laterOperation, outcomes, jobs, callbackLimitMs);
+		return await pauseForCallbacks(this, callbacks, outcomes, jobs, callbackLimitMs);
 	}
 
 	if (!pollSettings) {
