@@ -16,6 +16,15 @@ export const SPEECH_IS_CHEAP: ProviderProfile = {
 	credentialType: 'speechIsCheapApi',
 	hints: {
 		401: 'Check the API key in your Speech is Cheap credential (keys start with "sk_").',
+		404: 'Speech is Cheap has no such job: check the job ID.',
+	},
+};
+
+/** Cancel answers 404 for an unknown job and for one that already started: say both. */
+const CANCEL_PROFILE: ProviderProfile = {
+	...SPEECH_IS_CHEAP,
+	hints: {
+		...SPEECH_IS_CHEAP.hints,
 		404: 'Speech is Cheap has no such job, or it is no longer pending: only PENDING jobs can be canceled. Check the job ID.',
 	},
 };
@@ -100,7 +109,7 @@ export async function getJob(
 
 /** DELETE /v2/jobs/:id: cancels a PENDING job; answers "OK". */
 export async function cancelJob(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<string> {
-	const response = await apiRequest(context, SPEECH_IS_CHEAP, { method: 'DELETE', path: jobPath(jobId), itemIndex });
+	const response = await apiRequest(context, CANCEL_PROFILE, { method: 'DELETE', path: jobPath(jobId), itemIndex });
 	return typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
 }
 

@@ -278,6 +278,10 @@ describe('Cancel', () => {
 		const again = await run([{ json: { jobId } }], sic({ operation: 'cancel' }));
 		expect(again.error.message).toBe('Speech is Cheap: Job not found');
 		expect(again.error.description).toContain('only PENDING jobs can be canceled');
+
+		// Get says only what a 404 means there: no word of canceling.
+		const unknown = await run([{ json: { jobId: 'no-such-job' } }], sic({ operation: 'get' }));
+		expect(unknown.error.description).toBe('Speech is Cheap has no such job: check the job ID.');
 		await emu.close();
 		emu = await startSpeechIsCheapEmulator({ processingDelayMs: 150 });
 	});
