@@ -66,9 +66,12 @@ function chromiumPath() {
 
 const byTestId = (id) => `[data-test-id="${id}"]`;
 
-/** The trimmed texts of the visible elements of a locator. */
-const visibleTexts = (locator) =>
-	locator.evaluateAll((elements) => elements.filter((el) => el.checkVisibility()).map((el) => el.innerText.trim().split('\n')[0]));
+/** The first lines of the texts (or values) of the visible elements of a locator. */
+const visibleTexts = (locator, property = 'innerText') =>
+	locator.evaluateAll(
+		(elements, key) => elements.filter((el) => el.checkVisibility()).map((el) => String(el[key]).trim().split('\n')[0]),
+		property,
+	);
 
 /** Launches chromium, logs in as the owner and returns the editor actions. */
 async function openEditor(url, { timeoutMs = 30_000 } = {}) {
@@ -111,7 +114,7 @@ class Editor {
 	 */
 	async addNode(node, outDir = OUT_DIR) {
 		const { page } = this;
-		await page.goto(`${this.url}/workflow/new`);
+		await this.blankWorkflow();
 		await page.locator(byTestId('canvas-add-button')).click();
 		const search = page.locator(byTestId('node-creator-search-bar'));
 		await search.fill(node.search);
@@ -135,6 +138,7 @@ class Editor {
 			title,
 			type: await page.locator(`${byTestId('canvas-node')}[data-node-name="${title}"]`).getAttribute('data-node-type'),
 			parameters: await visibleTexts(parameters.locator(byTestId('input-label'))),
+			credential: await visibleTexts(parameters.locator(`${byTestId('node-credentials-select')} input`), 'value'),
 			text: await parameters.innerText(),
 			/** The node icon in the panel's header, as loaded from the package (width 0 if it failed). */
 			icon: await panel
@@ -145,6 +149,24 @@ class Editor {
 	}
 
 	/**
+	 * An empty canvas: a new workflow the first time, then the same one emptied (panel closed, all
+	 * nodes selected and deleted), which saves loading the editor again for every node.
+	 */
+	async blankWorkflow() {
+		const { page } = this;
+		if (!this.blank) {
+			await page.goto(`${this.url}/workflow/new`);
+			this.blank = true;
+			return;
+		}
+		await page.locator(byTestId('ndv-close-button')).click();
+		await page.locator(byTestId('ndv')).waitFor({ state: 'hidden' });
+		await page.keyboard.press('ControlOrMeta+a');
+		await page.keyboard.press('Delete');
+		await page.locator(byTestId('canvas-node')).first().waitFor({ state: 'detached' });
+	}
+
+	/**
 	 * Opens a workflow, runs it with the "Execute workflow" button and waits for n8n's success toast.
 	 * Saves the canvas to `<outDir>/editor-run.png` and the panel of node `open` (its output as
 	 * JSON) to `<outDir>/editor-run-output.png`. Returns { nodes, succeeded, output, files }: the
@@ -152,6 +174,7 @@ class Editor {
 	 */
 	async runWorkflow(workflowId, { open, outDir = OUT_DIR }) {
 		const { page } = this;
+		this.blank = false;
 		await page.goto(`${this.url}/workflow/${workflowId}`);
 		const nodes = page.locator(byTestId('canvas-node'));
 		await nodes.first().waitFor();
