@@ -11,6 +11,7 @@
  *   await editor.close();
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { OWNER, WORKFLOW_IDS } = require('../../scripts/lib/stack');
@@ -253,7 +254,9 @@ async function takeScreenshots({ url, outDir = OUT_DIR, nodes = NODES, run = EDI
 			log(`${run.workflowId} run in the editor: ${result.files.map((file) => path.relative(ROOT, file)).join(', ')}`);
 		}
 	} catch (error) {
-		await editor.page.screenshot({ path: path.join(outDir, 'failure.png') }).catch(() => {});
+		const shot = path.join(os.tmpdir(), 'n8n-editor-failure.png');
+		await editor.page.screenshot({ path: shot }).catch(() => {});
+		error.message += `\n(the browser window at the failure: ${shot})`;
 		throw error;
 	} finally {
 		await editor.close();
