@@ -369,6 +369,6 @@ async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 30
 	}
 }
 
-module.exports = { ensureQueueServices, startQueue, startPostgres, startRedis, queueEnvironment, startedExecutions, freePortBlock, signalGroup };
+module.exports = { ensureQueueServices, startQueue, startPostgres, startRedis, queueEnvironment, startedExecutions, freePortBlock, signalGroup, trackN8n };
 
 if (require.main === module && process.argv.includes('--install')) ensureQueueServices();
