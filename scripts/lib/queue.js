@@ -21,6 +21,7 @@ const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
 const { N8n } = require('./n8n');
 const { credentialsFor, exampleWorkflows, startEmulators } = require('./stack');
+const { freePortBlock } = require('../../test/e2e/harness');
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -144,31 +145,6 @@ function trackN8n(n8n) {
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL and Redis
 // ---------------------------------------------------------------------------------------------
-
-/** A port nothing listens on, with the next two free as well (n8n uses port + 1 and + 2). */
-async function freePortBlock(size = 3) {
-	for (;;) {
-		const port = await new Promise((resolve, reject) => {
-			const server = net.createServer();
-			server.once('error', reject);
-			server.listen(0, '127.0.0.1', () => {
-				const { port: found } = server.address();
-				server.close(() => resolve(found));
-			});
-		});
-		if (port > 65_535 - size) continue;
-		const free = await Promise.all(Array.from({ length: size - 1 }, (_, i) => isFree(port + i + 1)));
-		if (free.every(Boolean)) return port;
-	}
-}
-
-function isFree(port) {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
 
 /** The uid/gid PostgreSQL runs as: itself, or the `postgres` user when this runs as root (postgres refuses root). */
 function postgresUser() {
@@ -304,9 +280,9 @@ async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 30
 	deployment.close = close;
 	try {
 		let t = Date.now();
-		const pg = await startPostgres({ pgBin: services.pgBin, dir: path.join(root, 'postgres'), port: await freePortBlock(1) });
+		const pg = await startPostgres({ pgBin: services.pgBin, dir: path.join(root, 'postgres'), port: await freePortBlock() });
 		started.push(pg);
-		const redis = await startRedis({ redisServer: services.redisServer, dir: path.join(root, 'redis'), port: await freePortBlock(1) });
+		const redis = await startRedis({ redisServer: services.redisServer, dir: path.join(root, 'redis'), port: await freePortBlock() });
 		started.push(redis);
 		deployment.pg = pg;
 		deployment.redis = redis;

@@ -5,8 +5,7 @@
  * started by POSTing an audio file to the webhook process's /webhook/<path> — so every run goes
  * through the webhook process, n8n's binary storage (database mode) and the Redis queue to a worker.
  */
-const crypto = require('node:crypto');
-const { CREDENTIAL_IDS } = require('../../scripts/lib/stack');
+const { CREDENTIAL_IDS, sampleBytes } = require('../../scripts/lib/stack');
 const { eventually, runView } = require('../e2e/harness');
 
 /** Per provider: the node, the parameters that transcribe an uploaded binary, and the job-creating request. */
@@ -87,16 +86,8 @@ function registered(q, path) {
 	return eventually(async () => (await probe()).status === 204, { what: `webhook ${path} registered`, timeoutMs: 30_000 });
 }
 
-/** Deterministic "audio" bytes for a file name. */
-function audioBytes(name, size) {
-	const out = Buffer.alloc(size);
-	let block = crypto.createHash('sha256').update(name).digest();
-	for (let offset = 0; offset < size; offset += block.length) {
-		block.copy(out, offset);
-		block = crypto.createHash('sha256').update(block).digest();
-	}
-	return out;
-}
+/** Deterministic "audio" bytes for a file name (as the sample recordings are made). */
+const audioBytes = sampleBytes;
 
 /** POSTs a file to the webhook process, as a client of the production webhook would. */
 async function upload(q, path, fileName, bytes) {
