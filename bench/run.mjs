@@ -13,7 +13,8 @@ import { engine } from './lib/harness.mjs';
 import { chart, consoleTable, markdown, verdict } from './lib/report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const FIGURES = ['upload-memory', 'many-jobs', 'callback', 'per-item', 'multipart', 'trigger'];
+// 'queue' boots n8n in queue mode (PostgreSQL, Redis, main, webhook process, workers): full runs only.
+const FIGURES = ['upload-memory', 'many-jobs', 'callback', 'per-item', 'multipart', 'trigger', 'queue'];
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => !['--quick', '--full'].includes(arg) && !arg.startsWith('--only='));

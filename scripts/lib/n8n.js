@@ -11,6 +11,9 @@
  *   await n8n.login();  await n8n.rest('GET', '/rest/workflows');
  *   await n8n.restart();                  // same user folder and database
  *   await n8n.stop();
+ *
+ * Queue mode (scripts/lib/queue.js) makes one instance per process: `command` 'worker' or 'webhook'
+ * runs `n8n worker` / `n8n webhook` instead of `n8n start`, with the database and queue in `env`.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -33,13 +36,18 @@ class N8n {
 	 * @param {string} [options.line] '2' (n8n 2.x, default) or '1' (1.x LTS)
 	 * @param {object} [options.env] extra environment variables
 	 * @param {(line: string) => void} [options.onOutput] receives n8n's log lines (default: dropped, kept in `output`)
+	 * @param {'start'|'worker'|'webhook'} [options.command] the n8n command start() runs (default 'start'); a
+	 *   worker's `port` is its health server (QUEUE_HEALTH_CHECK_PORT), ready when /healthz/readiness answers
+	 * @param {string[]} [options.args] extra arguments of the command (e.g. ['--concurrency=5'])
 	 */
-	constructor({ userFolder, port = 5678, line = process.env.N8N_LINE || '2', env = {}, onOutput } = {}) {
+	constructor({ userFolder, port = 5678, line = process.env.N8N_LINE || '2', env = {}, onOutput, command = 'start', args = [] } = {}) {
 		this.userFolder = path.resolve(userFolder);
 		this.port = port;
 		this.url = `http://127.0.0.1:${port}`;
 		this.env = env;
 		this.onOutput = onOutput;
+		this.command = command;
+		this.args = args;
 		this.runtime = ensureRuntime(line);
 		this.output = [];
 		this.child = null;
@@ -151,11 +159,11 @@ class N8n {
 		return this.cli([kind === 'workflows' ? 'import:workflow' : 'import:credentials', `--input=${file}`]);
 	}
 
-	/** Starts `n8n start` and waits until it is ready; returns the boot time in milliseconds. */
+	/** Starts `n8n start` (or the instance's command) and waits until it is ready; returns the boot time in milliseconds. */
 	async start({ timeoutMs = 120_000 } = {}) {
 		if (this.child) throw new Error('n8n is already running');
 		const started = Date.now();
-		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], {
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, this.command, ...this.args], {
 			env: this.environment(),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true, // its own process group, so stop() also ends the task runners it starts
@@ -182,7 +190,7 @@ class N8n {
 			try {
 				// 1.x answers readiness before its REST routes exist; /rest/settings answers once they do.
 				const ready = await fetch(`${this.url}/healthz/readiness`);
-				const res = ready.ok ? await fetch(`${this.url}/rest/settings`) : ready;
+				const res = ready.ok && this.command === 'start' ? await fetch(`${this.url}/rest/settings`) : ready;
 				if (res.ok) {
 					this.bootMs = Date.now() - started;
 					return this.bootMs;

@@ -201,4 +201,5 @@ module.exports = {
 	credentialsFor,
 	exampleWorkflows,
 	writeSamples,
+	sampleBytes,
 };
