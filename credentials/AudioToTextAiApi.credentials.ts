@@ -51,7 +51,6 @@ export class AudioToTextAiApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/api/v1/languages/',
 			method: 'GET',
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
 		},
 		rules: [
 			{
@@ -63,7 +62,10 @@ export class AudioToTextAiApi implements ICredentialType {
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'AudioToTextAI refused this API key (403). Check that the key is active.' },
+				properties: {
+					value: 403,
+					message: 'AudioToTextAI refused this API key (403). Check that the key is active.',
+				},
 			},
 		],
 	};

@@ -34,7 +34,8 @@ export class SpeechIsCheapApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.speechischeap.com',
-			description: 'Where the Speech is Cheap API lives. Change it only for a gateway or a local emulator.',
+			description:
+				'Where the Speech is Cheap API lives. Change it only for a gateway or a local emulator.',
 		},
 		{
 			displayName: 'Upload Base URL',
@@ -59,19 +60,22 @@ export class SpeechIsCheapApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v2/jobs/auth',
 			method: 'GET',
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
 		},
 		rules: [
 			{
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Speech is Cheap rejected the API key. Copy it again from your account (it starts with "sk_").',
+					message:
+						'Speech is Cheap rejected the API key. Copy it again from your account (it starts with "sk_").',
 				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'Speech is Cheap refused this API key (403). Check that the key is active.' },
+				properties: {
+					value: 403,
+					message: 'Speech is Cheap refused this API key (403). Check that the key is active.',
+				},
 			},
 		],
 	};

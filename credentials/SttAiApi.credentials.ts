@@ -12,7 +12,10 @@ export class SttAiApi implements ICredentialType {
 
 	displayName = 'STT.ai API';
 
-	icon: Icon = { light: 'file:../nodes/SttAi/sttai.svg', dark: 'file:../nodes/SttAi/sttai.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/SttAi/sttai.svg',
+		dark: 'file:../nodes/SttAi/sttai.dark.svg',
+	};
 
 	documentationUrl = 'https://stt.ai/docs';
 
@@ -52,7 +55,10 @@ export class SttAiApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const apiKey = String(credentials.apiKey ?? '').trim();
 		if (!apiKey) return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${apiKey}` } };
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${apiKey}` },
+		};
 	}
 
 	// With a key, the account route checks it (401 for a wrong key); without one, the health route
@@ -62,14 +68,14 @@ export class SttAiApi implements ICredentialType {
 			baseURL: '={{$credentials.apiKey ? $credentials.accountBaseUrl : $credentials.baseUrl}}',
 			url: '={{$credentials.apiKey ? "/account/" : "/health"}}',
 			method: 'GET',
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
 		},
 		rules: [
 			{
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'STT.ai rejected the API key. Copy it again from your STT.ai account settings, or leave it empty for anonymous use.',
+					message:
+						'STT.ai rejected the API key. Copy it again from your STT.ai account settings, or leave it empty for anonymous use.',
 				},
 			},
 			{

@@ -1,10 +1,44 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+
+/** Every 4xx and 5xx status but 404 (which answers a valid key here). */
+const ERRORS_BUT_NOT_FOUND = Array.from({ length: 200 }, (_, index) => 400 + index).filter(
+	(status) => status !== 404,
+);
+
+const REJECTED =
+	'TranscribeAPI rejected the API key. Copy it again from your TranscribeAPI dashboard.';
+const UNVERIFIED =
+	'The TranscribeAPI account behind this key has not verified its email. Verify it, then try again.';
+
+/**
+ * n8n 2.x fails a 401/403 (listed in `except`) and names it by its status. n8n 1.x hands every
+ * answer to the body rules, so there the documented error codes decide. (n8n's type wants one kind
+ * of rule per list; its credential tester, on both lines, reads each rule by its own `type`.)
+ */
+const RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{ type: 'responseCode', properties: { value: 401, message: REJECTED } },
+	{ type: 'responseCode', properties: { value: 403, message: UNVERIFIED } },
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'code', value: 'invalid_api_key', message: REJECTED },
+	},
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'code', value: 'missing_api_key', message: REJECTED },
+	},
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'code', value: 'email_not_verified', message: UNVERIFIED },
+	},
+];
 
 export class TranscribeApiApi implements ICredentialType {
 	name = 'transcribeApiApi';
@@ -52,25 +86,10 @@ export class TranscribeApiApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v1/transcribe/job_n8n_credential_test',
 			method: 'GET',
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+			// n8n 2.x: a 2xx or this 404 pass, every other status fails. n8n 1.x knows only `true` here
+			// and reads the object as "ignore every status" (see the README).
+			ignoreHttpStatusErrors: { ignore: true, except: ERRORS_BUT_NOT_FOUND },
 		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'TranscribeAPI rejected the API key. Copy it again from your TranscribeAPI dashboard.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'The TranscribeAPI account behind this key has not verified its email. Verify it, then try again.',
-				},
-			},
-		],
+		rules: RULES as IAuthenticateRuleResponseCode[],
 	};
 }

@@ -94,7 +94,7 @@ export async function putWholeFile(
 	const attempts = options.attemptsPerPart ?? DEFAULT_ATTEMPTS + 1;
 	let last: PutResult | undefined;
 	for (let attempt = 1; attempt <= attempts; attempt++) {
-		const body = await source.open();
+		const body = source.bytes ?? (await source.open());
 		const sizeHeader = source.size !== undefined ? { 'Content-Length': source.size } : {};
 		last = await put(context, url, body, {
 			'Content-Type': source.mimeType,

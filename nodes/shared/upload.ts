@@ -10,6 +10,11 @@ export interface UploadSource {
 	/** Bytes, when known: lets the request carry a Content-Length. */
 	size: number | undefined;
 	open: () => Promise<AsyncIterable<Uint8Array>>;
+	/**
+	 * The whole file, when it is in memory anyway (an inline base64 binary). A request body must be
+	 * this Buffer, not `open()`'s iterable: n8n's HTTP helper sends plain async iterables as no body.
+	 */
+	bytes?: Buffer;
 }
 
 /**
@@ -80,6 +85,7 @@ export async function binarySource(
 
 	let size: number | undefined;
 	let open: () => Promise<AsyncIterable<Uint8Array>>;
+	let bytes: Buffer | undefined;
 	if (binary.id) {
 		const binaryId = binary.id;
 		// n8n records the exact size with the binary (`bytes`); older versions only in the metadata file.
@@ -89,10 +95,11 @@ export async function binarySource(
 				: (await context.helpers.getBinaryMetadata(binaryId)).fileSize;
 		open = async () => await context.helpers.getBinaryStream(binaryId);
 	} else {
-		// Older n8n keeps small binaries inline as base64: already in memory, nothing to stream.
+		// n8n 1.x (default binary mode) keeps binaries inline as base64: already in memory.
 		const buffer = Buffer.from(binary.data, 'base64');
 		size = buffer.length;
 		open = async () => toAsyncIterable(buffer);
+		bytes = buffer;
 	}
 
 	if (size === 0) {
@@ -101,7 +108,7 @@ export async function binarySource(
 			description: 'Check the node that produced this file: it holds no bytes.',
 		});
 	}
-	return { fileName, mimeType, size, open };
+	return { fileName, mimeType, size, open, bytes };
 }
 
 /**

@@ -229,6 +229,22 @@ describe('Transcribe Batch', () => {
 		expect(emu.uploads).toHaveLength(5);
 	}, 30_000);
 
+	test('files kept inline as base64 (n8n 1.x default binary mode) are sent whole by the signed PUTs', async () => {
+		const contents = ['first inline file '.repeat(500), 'second inline file '.repeat(700)];
+		const input = contents.map((content, index) => {
+			const item = audio(`inline-${index}.mp3`, content);
+			item.binary.data.inline = true;
+			return item;
+		});
+		const result = await run(input, node({ operation: 'transcribeBatch', ...poll }));
+		expect(result.status).toBe('success');
+		const output = result.output('TranscribeAPI');
+		expect(output.map((item) => item.json.text)).toEqual(contents.map((content) => expect.stringContaining(contentSignature(Buffer.from(content)))));
+		expect(emu.uploads.map(({ type, size, sha256: hash }) => ({ type, size, hash })).sort((a, b) => a.size - b.size)).toEqual(
+			contents.map((content) => ({ type: 'put', size: Buffer.byteLength(content), hash: sha256(Buffer.from(content)) })),
+		);
+	}, 30_000);
+
 	test("URL files in a batch with Don't Wait, then Get Result gives one item per file", async () => {
 		const files = await startFileServer({ '/b/a.mp3': { content: 'a'.repeat(1000) }, '/b/b.mp3': { content: 'b'.repeat(2000) } });
 		try {

@@ -49,7 +49,8 @@ const inputSpecs = new Map();
 
 /**
  * The first node of every test workflow: emits the items a test asks for. Binaries are stored
- * through n8n's own binary helpers, from a file path (streamed), a Buffer or a string.
+ * through n8n's own binary helpers, from a file path (streamed), a Buffer or a string; with
+ * `inline: true`, kept in the item as base64 the way n8n 1.x's default binary mode does.
  */
 class TestInput {
 	description = {
@@ -73,17 +74,30 @@ class TestInput {
 				item.binary = {};
 				for (const [property, file] of Object.entries(spec.binary)) {
 					const content = file.path
-						? fs.createReadStream(file.path)
+						? file.inline
+							? fs.readFileSync(file.path)
+							: fs.createReadStream(file.path)
 						: Buffer.isBuffer(file.content)
 							? file.content
 							: Buffer.from(file.content ?? '', 'utf8');
-					item.binary[property] = await this.helpers.prepareBinaryData(content, file.fileName, file.mimeType);
+					item.binary[property] = file.inline
+						? inlineBinary(content, file)
+						: await this.helpers.prepareBinaryData(content, file.fileName, file.mimeType);
 				}
 			}
 			items.push(item);
 		}
 		return [items];
 	}
+}
+
+/**
+ * A binary kept in the item as base64, without an id in binary storage: what n8n 1.x's default
+ * binary mode ("default", in memory) hands a node.
+ */
+function inlineBinary(buffer, { fileName, mimeType }) {
+	const fileExtension = fileName?.includes('.') ? fileName.split('.').pop() : undefined;
+	return { data: buffer.toString('base64'), mimeType, fileName, fileExtension, fileSize: `${buffer.length} B` };
 }
 
 class NodeTypes {
