@@ -8,10 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/** Every 4xx and 5xx status but 404 (which answers a valid key here). */
-const ERRORS_BUT_NOT_FOUND = Array.from({ length: 200 }, (_, index) => 400 + index).filter(
-	(status) => status !== 404,
-);
+import { ERRORS_BUT_NOT_FOUND } from '../nodes/shared/credentialTest';
 
 const REJECTED =
 	'TranscribeAPI rejected the API key. Copy it again from your TranscribeAPI dashboard.';
