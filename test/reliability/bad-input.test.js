@@ -277,7 +277,7 @@ const CASES = [
 			return [{ json: { jobId: a } }, { json: { jobId: 'nope-sic' } }, { json: { jobId: b } }];
 		},
 		error: /Job not found/,
-		fix: /Check the job ID/,
+		fix: /no such job: check the job ID/,
 	},
 	{
 		title: 'Speech is Cheap: unknown job ID (Cancel)',
