@@ -13,7 +13,7 @@ export default {
 	name: 'Upload memory',
 	explanations: {
 		'Upload memory: TranscribeAPI big file (S3 parts)':
-			'An S3 multipart upload must hold every part it is sending in memory (a part needs a Content-Length and must be resendable on its own): the shared part uploader keeps 4 parts in flight plus 1 being filled, 5 × 5 MiB = 25 MiB, reused for the whole file. Every upload path also shows about 30 MiB of growth that does not depend on the file (n8n\'s HTTP stack and heap at work), so this path lands at about 55–70 MiB, at the goal, whatever the file size (64 MiB: ~53 MiB; 1 GiB: ~63 MiB in a run alone). Memory stays constant; lowering it further would mean fewer parallel parts (slower, see the multipart figure) or smaller parts (S3 needs ≥ 5 MiB).',
+			'An S3 multipart upload must hold every part it is sending in memory (a part needs a Content-Length and must be resendable on its own): the shared part uploader keeps at most 4 parts in memory (4 in flight, a freed buffer refilled for the next part), 4 × 5 MiB = 20 MiB, reused for the whole file. Every upload path also shows about 30 MiB of growth that does not depend on the file (n8n\'s HTTP stack and heap at work), so this path lands at about 50–60 MiB whatever the file size (1 GiB: 55.6 MiB). Before, a fifth buffer was filled while 4 parts were in flight: 64.9 MiB at 1 GiB. Memory stays constant; lowering it further would mean fewer parallel parts (slower, see the multipart figure) or smaller parts (S3 needs ≥ 5 MiB).',
 	},
 	goal: `peak RSS growth ≤ ${GOAL_MIB} MiB`,
 	async run({ quick }) {

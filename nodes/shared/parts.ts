@@ -198,13 +198,14 @@ export async function uploadParts(
 		}
 	};
 
-	// Reads the source once into part buffers: one being filled and at most `concurrency` in flight.
-	// Buffers are reused, so memory stays at (concurrency + 1) parts however large the file is.
+	// Reads the source once into at most `concurrency` part buffers, reused for the whole file: a
+	// buffer is filled only when a slot is free (reading a part takes far less time than sending it),
+	// so memory stays at `concurrency` parts however large the file is.
 	const inFlight = new Set<Promise<void>>();
 	const pool: Buffer[] = [];
 	let allocated = 0;
 	const acquire = async (): Promise<Buffer> => {
-		while (pool.length === 0 && allocated > concurrency) await Promise.race(inFlight);
+		while (pool.length === 0 && allocated >= concurrency) await Promise.race(inFlight);
 		if (pool.length > 0) return pool.pop()!;
 		allocated++;
 		return Buffer.allocUnsafeSlow(partSize);
