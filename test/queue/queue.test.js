@@ -159,7 +159,7 @@ describe('n8n in queue mode', () => {
 				expect(startedExecutions(other)).toContain(String(waiting.id));
 				// No status calls while waiting, one job submitted.
 				expect(emu.requests.filter((r) => r.method === 'GET' && r.path === `/v2/jobs/${jobId}`)).toHaveLength(0);
-				expect(accepted(emu.requests.filter((r) => r.method === 'POST' && r.path === '/v2/jobs/' && r.jobId === jobId)).length).toBeLessThanOrEqual(1);
+				expect(accepted(emu.requests.filter((r) => r.method === 'POST' && r.path === '/v2/jobs/' && r.jobId === jobId)).length).toBe(1);
 			} finally {
 				await first.start();
 				trackN8n(first);
