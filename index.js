@@ -3,7 +3,8 @@
 const path = require('node:path');
 const { n8n } = require('./package.json');
 
-const load = (files) => Object.assign({}, ...files.map((file) => require(path.join(__dirname, file))));
+const load = (files) =>
+	Object.assign({}, ...files.map((file) => require(path.join(__dirname, file))));
 
 module.exports = {
 	nodes: load(n8n.nodes),

@@ -13,7 +13,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { ROOT } = require('./lib/runtime');
-const { DEFAULT_PORTS, OWNER, credentialsFor, exampleWorkflows, startEmulators } = require('./lib/stack');
+const {
+	DEFAULT_PORTS,
+	OWNER,
+	credentialsFor,
+	exampleWorkflows,
+	startEmulators,
+} = require('./lib/stack');
 const { N8n } = require('./lib/n8n');
 
 async function main() {
@@ -50,10 +56,17 @@ async function main() {
 		console.log('Importing credentials and example workflows…');
 		await n8n.importJson('credentials', credentialsFor(stack.urls));
 		const workflows = exampleWorkflows({ urls: stack.urls, n8nUrl: n8n.url, samplesDir });
-		await n8n.importJson('workflows', workflows.map(({ file, ...workflow }) => workflow));
+		await n8n.importJson(
+			'workflows',
+			workflows.map(({ file, ...workflow }) => workflow),
+		);
 		// Trigger examples are published so their webhooks answer at once.
-		for (const workflow of workflows.filter((w) => w.nodes.some((node) => /Trigger$/.test(node.type) && node.webhookId))) {
-			await n8n.publishOffline(workflow.id).catch((error) => console.warn(`Could not publish "${workflow.name}": ${error.message}`));
+		for (const workflow of workflows.filter((w) =>
+			w.nodes.some((node) => /Trigger$/.test(node.type) && node.webhookId),
+		)) {
+			await n8n
+				.publishOffline(workflow.id)
+				.catch((error) => console.warn(`Could not publish "${workflow.name}": ${error.message}`));
 		}
 		console.log('Starting n8n…');
 		const bootMs = await n8n.start();
@@ -71,7 +84,9 @@ Sample recordings: ${samplesDir}
 Press Ctrl-C to stop.`);
 		const exit = await n8n.exited;
 		if (!stopping) {
-			console.error(`n8n exited (${exit.code ?? exit.signal}):\n${n8n.output.slice(-30).join('\n')}`);
+			console.error(
+				`n8n exited (${exit.code ?? exit.signal}):\n${n8n.output.slice(-30).join('\n')}`,
+			);
 			await stop(1);
 		}
 	} catch (error) {

@@ -24,7 +24,8 @@ export class AudioToTextAi implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Transcribe files, URLs and YouTube links with AudioToTextAI, with speakers and summaries',
+		description:
+			'Transcribe files, URLs and YouTube links with AudioToTextAI, with speakers and summaries',
 		defaults: { name: 'AudioToTextAI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -46,7 +46,6 @@ export interface TranscribeOptions {
 	webhook_url?: string;
 }
 
-
 /**
  * POST /transcribe/ (multipart, the file streamed) or POST /transcribe/url/ (JSON; direct audio and
  * video links and YouTube links, fetched by AudioToTextAI).
@@ -69,7 +68,10 @@ export async function transcribe(
 	}
 	const { vocabulary, ...rest } = options;
 	// Form fields are strings; the vocabulary goes as a JSON array (the docs accept that or a comma list).
-	const fields = { ...rest, vocabulary: vocabulary?.length ? JSON.stringify(vocabulary) : undefined };
+	const fields = {
+		...rest,
+		vocabulary: vocabulary?.length ? JSON.stringify(vocabulary) : undefined,
+	};
 	const response = await apiRequest(context, AUDIO_TO_TEXT_AI, {
 		method: 'POST',
 		path: UPLOAD_PATH,
@@ -104,14 +106,26 @@ export interface Language {
 
 /** GET /languages/: `{ languages: [{ code, name }] }` (a bare array is accepted too). */
 export async function listLanguages(context: ApiContext, itemIndex?: number): Promise<Language[]> {
-	const response = await apiRequest(context, AUDIO_TO_TEXT_AI, { method: 'GET', path: LANGUAGES_PATH, itemIndex });
+	const response = await apiRequest(context, AUDIO_TO_TEXT_AI, {
+		method: 'GET',
+		path: LANGUAGES_PATH,
+		itemIndex,
+	});
 	const body = response.body as IDataObject | IDataObject[];
-	const list = Array.isArray(body) ? body : Array.isArray(body?.languages) ? (body.languages as IDataObject[]) : undefined;
+	const list = Array.isArray(body)
+		? body
+		: Array.isArray(body?.languages)
+			? (body.languages as IDataObject[])
+			: undefined;
 	if (!list) {
-		throw new NodeOperationError(context.getNode(), 'AudioToTextAI sent a language list in an unknown shape', {
-			itemIndex,
-			description: 'Check the Base URL in the credential.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'AudioToTextAI sent a language list in an unknown shape',
+			{
+				itemIndex,
+				description: 'Check the Base URL in the credential.',
+			},
+		);
 	}
 	return list.map((language) => ({
 		code: String(language.code ?? language.value ?? ''),
@@ -145,10 +159,14 @@ function asObject(context: WithNode, body: unknown, itemIndex?: number): IDataOb
 
 /** pending, processing, completed, failed (and a few likely spellings besides). */
 export function mapStatus(value: unknown): TranscriptStatus | undefined {
-	const status = String(readText(value) ?? '').trim().toLowerCase();
+	const status = String(readText(value) ?? '')
+		.trim()
+		.toLowerCase();
 	if (['pending', 'queued', 'waiting', 'created', 'uploaded'].includes(status)) return 'queued';
-	if (['processing', 'in_progress', 'running', 'transcribing'].includes(status)) return 'processing';
-	if (['completed', 'complete', 'done', 'succeeded', 'success', 'finished'].includes(status)) return 'completed';
+	if (['processing', 'in_progress', 'running', 'transcribing'].includes(status))
+		return 'processing';
+	if (['completed', 'complete', 'done', 'succeeded', 'success', 'finished'].includes(status))
+		return 'completed';
 	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
 	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
 	return undefined;
@@ -158,17 +176,31 @@ function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): Tra
 	const status = mapStatus(data.status);
 	if (status) return status;
 	// A transcript with no status word is a finished job.
-	if (data.status === undefined && readText(data.transcript ?? data.transcript_text) !== null) return 'completed';
-	throw new NodeOperationError(context.getNode(), `AudioToTextAI reported an unknown job status "${String(data.status)}"`, {
-		itemIndex,
-		description: 'Use Raw output to see the full answer, and report this status to the package maintainers.',
-	});
+	if (data.status === undefined && readText(data.transcript ?? data.transcript_text) !== null)
+		return 'completed';
+	throw new NodeOperationError(
+		context.getNode(),
+		`AudioToTextAI reported an unknown job status "${String(data.status)}"`,
+		{
+			itemIndex,
+			description:
+				'Use Raw output to see the full answer, and report this status to the package maintainers.',
+		},
+	);
 }
 
 /** Accepts the API page's names and the older blog post's (`uuid`, `transcript_text`). */
-export function normalizeTranscription(context: WithNode, data: IDataObject, itemIndex?: number): NormalizedTranscript {
+export function normalizeTranscription(
+	context: WithNode,
+	data: IDataObject,
+	itemIndex?: number,
+): NormalizedTranscript {
 	const status = statusOf(context, data, itemIndex);
-	const segments = Array.isArray(data.segments) ? (data.segments as IDataObject[]).map((segment) => readSegment(segment, ['speaker', 'speaker_label', 'speaker_id'])) : [];
+	const segments = Array.isArray(data.segments)
+		? (data.segments as IDataObject[]).map((segment) =>
+				readSegment(segment, ['speaker', 'speaker_label', 'speaker_id']),
+			)
+		: [];
 	const language = readText(data.language ?? data.detected_language);
 	const normalized: NormalizedTranscript = {
 		provider: 'audiototextai',
@@ -194,15 +226,26 @@ export async function checkTranscription(
 	const data = await getTranscription(context, jobId, itemIndex, { retryRateLimits: false });
 	const status = statusOf(context, data, itemIndex);
 	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled') throw jobFailedError(context, jobId, data, itemIndex);
+	if (status === 'failed' || status === 'canceled')
+		throw jobFailedError(context, jobId, data, itemIndex);
 	return { done: false };
 }
 
-export function jobFailedError(context: WithNode, jobId: string, data: IDataObject, itemIndex: number): NodeOperationError {
+export function jobFailedError(
+	context: WithNode,
+	jobId: string,
+	data: IDataObject,
+	itemIndex: number,
+): NodeOperationError {
 	const { status, error } = normalizeTranscription(context, data, itemIndex);
 	const what = status === 'canceled' ? 'was canceled' : 'failed';
-	return new NodeOperationError(context.getNode(), `AudioToTextAI job ${jobId} ${what}${error ? `: ${plainErrorText(error)}` : ''}`, {
-		itemIndex,
-		description: 'Check that the file or URL holds audio or video in a supported format and is publicly reachable.',
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`AudioToTextAI job ${jobId} ${what}${error ? `: ${plainErrorText(error)}` : ''}`,
+		{
+			itemIndex,
+			description:
+				'Check that the file or URL holds audio or video in a supported format and is publicly reachable.',
+		},
+	);
 }

@@ -9,7 +9,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getTranscription, mapStatus, normalizeTranscription } from '../AudioToTextAi/api';
 import { tokenTriggerFields } from '../shared/descriptions';
-import { callbackUrlGivenPerJob, jobCallbackIdentity, tokenTriggerWebhook } from '../shared/webhook';
+import {
+	callbackUrlGivenPerJob,
+	jobCallbackIdentity,
+	tokenTriggerWebhook,
+} from '../shared/webhook';
 
 export class AudioToTextAiTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,16 +31,21 @@ export class AudioToTextAiTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		// The key is needed only to fetch the full result.
-		credentials: [{ name: 'audioToTextAiApi', required: true, displayOptions: { show: { fetchFullResult: [true] } } }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' }],
+		credentials: [
+			{
+				name: 'audioToTextAiApi',
+				required: true,
+				displayOptions: { show: { fetchFullResult: [true] } },
+			},
+		],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
+		],
 		properties: [
-			...tokenTriggerFields(
-				'AudioToTextAI',
-				[
-					{ name: 'Completed', value: 'completed' },
-					{ name: 'Failed', value: 'failed' },
-				],
-			),
+			...tokenTriggerFields('AudioToTextAI', [
+				{ name: 'Completed', value: 'completed' },
+				{ name: 'Failed', value: 'failed' },
+			]),
 			{
 				displayName: 'Fetch Full Result',
 				name: 'fetchFullResult',

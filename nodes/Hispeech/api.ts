@@ -2,7 +2,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CheckOutcome } from '../shared/polling';
-import type { NormalizedTranscript, TranscriptSegment, TranscriptStatus } from '../shared/transcript';
+import type {
+	NormalizedTranscript,
+	TranscriptSegment,
+	TranscriptStatus,
+} from '../shared/transcript';
 import { readBoolean, readNumber, readText } from '../shared/transcript';
 import type { ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
@@ -80,7 +84,11 @@ export async function getStatus(
 	return assertSuccess(context, response.body, itemIndex);
 }
 
-export async function deleteJob(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<IDataObject> {
+export async function deleteJob(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const response = await apiRequest<IDataObject>(context, HISPEECH, {
 		method: 'DELETE',
 		path: DELETE_PATH,
@@ -100,7 +108,12 @@ export async function transcribeOpenAiCompatible(
 	const response = await apiRequest<IDataObject>(context, HISPEECH, {
 		method: 'POST',
 		path: OPENAI_PATH,
-		body: async () => await multipartBody({ model: 'whisper-1', response_format: 'json', ...fields }, 'file', source),
+		body: async () =>
+			await multipartBody(
+				{ model: 'whisper-1', response_format: 'json', ...fields },
+				'file',
+				source,
+			),
 		idempotent: false,
 		itemIndex,
 	});
@@ -119,30 +132,45 @@ function asObject(context: IExecuteFunctions, body: unknown, itemIndex: number):
 function assertSuccess(context: IExecuteFunctions, body: unknown, itemIndex: number): IDataObject {
 	const data = asObject(context, body, itemIndex);
 	if (readBoolean(data.success) === false) {
-		throw new NodeOperationError(context.getNode(), `Hispeech: ${readText(data.error) ?? 'the request failed'}`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Hispeech: ${readText(data.error) ?? 'the request failed'}`,
+			{
+				itemIndex,
+			},
+		);
 	}
 	return data;
 }
 
 /** Maps Hispeech's status words to the shared ones; unknown words fail clearly. */
-export function mapStatus(context: IExecuteFunctions, data: IDataObject, itemIndex: number): TranscriptStatus {
+export function mapStatus(
+	context: IExecuteFunctions,
+	data: IDataObject,
+	itemIndex: number,
+): TranscriptStatus {
 	const raw = readText(data.status);
 	// A synchronous answer carries the HTTP code (200) in "status" and the transcript itself.
 	if (raw === null || /^\d+$/.test(String(data.status))) {
 		return typeof data.transcription === 'string' ? 'completed' : 'queued';
 	}
 	const status = raw.trim().toLowerCase();
-	if (['completed', 'complete', 'done', 'finished', 'success', 'succeeded'].includes(status)) return 'completed';
-	if (['processing', 'in_progress', 'in-progress', 'running', 'transcribing'].includes(status)) return 'processing';
+	if (['completed', 'complete', 'done', 'finished', 'success', 'succeeded'].includes(status))
+		return 'completed';
+	if (['processing', 'in_progress', 'in-progress', 'running', 'transcribing'].includes(status))
+		return 'processing';
 	if (['queued', 'pending', 'waiting', 'uploaded', 'created'].includes(status)) return 'queued';
 	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
 	if (['canceled', 'cancelled', 'deleted'].includes(status)) return 'canceled';
-	throw new NodeOperationError(context.getNode(), `Hispeech reported an unknown job status "${raw}"`, {
-		itemIndex,
-		description: 'Use Raw output to see the full answer, and report this status to the package maintainers.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`Hispeech reported an unknown job status "${raw}"`,
+		{
+			itemIndex,
+			description:
+				'Use Raw output to see the full answer, and report this status to the package maintainers.',
+		},
+	);
 }
 
 export function normalizeJob(
@@ -198,10 +226,15 @@ export async function checkJob(
 	const status = mapStatus(context, data, itemIndex);
 	if (status === 'completed') return { done: true, result: data };
 	if (status === 'failed' || status === 'canceled') {
-		throw new NodeOperationError(context.getNode(), `Hispeech job ${jobId} ${status === 'failed' ? 'failed' : 'was canceled'}`, {
-			itemIndex,
-			description: readText(data.error) ?? 'Check that the file is a supported audio or video format.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Hispeech job ${jobId} ${status === 'failed' ? 'failed' : 'was canceled'}`,
+			{
+				itemIndex,
+				description:
+					readText(data.error) ?? 'Check that the file is a supported audio or video format.',
+			},
+		);
 	}
 	return { done: false };
 }
@@ -210,10 +243,18 @@ export async function checkJob(
  * A secure-mode result exists once: if it is gone while we were still waiting for it, it was either
  * delivered on a connection that broke, or it outlived its TTL. Say so rather than return nothing.
  */
-function secureResultGone(context: IExecuteFunctions, jobId: string, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(context.getNode(), `Hispeech no longer has the secure-mode result of job ${jobId}`, {
-		itemIndex,
-		description:
-			'Secure-mode results can be read only once and are deleted after their Time to Live. The result was either delivered on a connection that broke before n8n received it, or it expired. Transcribe the file again (and raise Time to Live if the job is long).',
-	});
+function secureResultGone(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Hispeech no longer has the secure-mode result of job ${jobId}`,
+		{
+			itemIndex,
+			description:
+				'Secure-mode results can be read only once and are deleted after their Time to Live. The result was either delivered on a connection that broke before n8n received it, or it expired. Transcribe the file again (and raise Time to Live if the job is long).',
+		},
+	);
 }

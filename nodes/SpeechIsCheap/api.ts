@@ -50,7 +50,6 @@ export interface CreateParameters {
 	can_stream_output?: boolean;
 }
 
-
 /**
  * POST /v2/jobs/: JSON with input_url on the API host, or multipart with input_file on the upload
  * host (the credential's Upload Base URL). With can_stream_output the answer is an event stream,
@@ -68,7 +67,9 @@ export async function createJob(
 			method: 'POST',
 			path: JOBS_PATH,
 			body: { input_url: input.url, ...parameters },
-			headers: parameters.can_stream_output ? { Accept: 'text/event-stream, application/json' } : undefined,
+			headers: parameters.can_stream_output
+				? { Accept: 'text/event-stream, application/json' }
+				: undefined,
 			idempotent: false,
 			encoding,
 			itemIndex,
@@ -80,7 +81,9 @@ export async function createJob(
 		path: JOBS_PATH,
 		baseUrlField: 'uploadBaseUrl',
 		body: async () => await multipartBody({ ...parameters }, 'input_file', input.file),
-		headers: parameters.can_stream_output ? { Accept: 'text/event-stream, application/json' } : undefined,
+		headers: parameters.can_stream_output
+			? { Accept: 'text/event-stream, application/json' }
+			: undefined,
 		idempotent: false,
 		encoding,
 		itemIndex,
@@ -108,8 +111,16 @@ export async function getJob(
 }
 
 /** DELETE /v2/jobs/:id: cancels a PENDING job; answers "OK". */
-export async function cancelJob(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<string> {
-	const response = await apiRequest(context, CANCEL_PROFILE, { method: 'DELETE', path: jobPath(jobId), itemIndex });
+export async function cancelJob(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<string> {
+	const response = await apiRequest(context, CANCEL_PROFILE, {
+		method: 'DELETE',
+		path: jobPath(jobId),
+		itemIndex,
+	});
 	return typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
 }
 
@@ -126,18 +137,25 @@ export function asJob(context: WithNode, body: unknown, itemIndex?: number): IDa
 		}
 	}
 	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
-	throw new NodeOperationError(context.getNode(), 'Speech is Cheap sent an answer that is not a job', {
-		itemIndex,
-		description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		'Speech is Cheap sent an answer that is not a job',
+		{
+			itemIndex,
+			description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
+		},
+	);
 }
 
 /** PENDING, COMPLETED, FAILED, CANCELED; a few likely spellings besides; unknown words fail clearly. */
 export function mapStatus(value: unknown): TranscriptStatus | undefined {
-	const status = String(readText(value) ?? '').trim().toLowerCase();
+	const status = String(readText(value) ?? '')
+		.trim()
+		.toLowerCase();
 	if (['pending', 'queued', 'created'].includes(status)) return 'queued';
 	if (['processing', 'in_progress', 'running', 'started'].includes(status)) return 'processing';
-	if (['completed', 'complete', 'succeeded', 'success', 'done'].includes(status)) return 'completed';
+	if (['completed', 'complete', 'succeeded', 'success', 'done'].includes(status))
+		return 'completed';
 	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
 	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
 	return undefined;
@@ -146,16 +164,23 @@ export function mapStatus(value: unknown): TranscriptStatus | undefined {
 function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): TranscriptStatus {
 	const status = mapStatus(data.status);
 	if (status) return status;
-	throw new NodeOperationError(context.getNode(), `Speech is Cheap reported an unknown job status "${String(data.status)}"`, {
-		itemIndex,
-		description: 'Use Raw output to see the full answer, and report this status to the package maintainers.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`Speech is Cheap reported an unknown job status "${String(data.status)}"`,
+		{
+			itemIndex,
+			description:
+				'Use Raw output to see the full answer, and report this status to the package maintainers.',
+		},
+	);
 }
 
 /** `output` is an object; some answers carry it as a JSON string. */
 function outputOf(data: IDataObject): IDataObject {
 	const output = typeof data.output === 'string' ? safeParse(data.output) : data.output;
-	return output && typeof output === 'object' && !Array.isArray(output) ? (output as IDataObject) : {};
+	return output && typeof output === 'object' && !Array.isArray(output)
+		? (output as IDataObject)
+		: {};
 }
 
 function safeParse(text: string): unknown {
@@ -168,17 +193,27 @@ function safeParse(text: string): unknown {
 
 /** "en (99.95%)" → "en". */
 function languageOf(output: IDataObject, segments: IDataObject[]): string | null {
-	const raw = readText(output.language) ?? segments.map((segment) => readText(segment.language)).find(Boolean) ?? null;
+	const raw =
+		readText(output.language) ??
+		segments.map((segment) => readText(segment.language)).find(Boolean) ??
+		null;
 	const code = raw?.trim().split(/[\s(]/)[0];
 	return code ? code : null;
 }
 
-export function normalizeJob(context: WithNode, data: IDataObject, itemIndex?: number): NormalizedTranscript {
+export function normalizeJob(
+	context: WithNode,
+	data: IDataObject,
+	itemIndex?: number,
+): NormalizedTranscript {
 	const output = outputOf(data);
 	const rawSegments = Array.isArray(output.segments) ? (output.segments as IDataObject[]) : [];
 	const status = statusOf(context, data, itemIndex);
 	const segments = rawSegments.map((segment) => readSegment(segment, ['speaker_id', 'speaker']));
-	const text = segments.map((segment) => segment.text).filter(Boolean).join(' ');
+	const text = segments
+		.map((segment) => segment.text)
+		.filter(Boolean)
+		.join(' ');
 	const normalized: NormalizedTranscript = {
 		provider: 'speechischeap',
 		jobId: readText(data.id ?? data.job_id) ?? null,
@@ -199,21 +234,35 @@ export async function checkJob(
 	jobId: string,
 	itemIndex: number,
 ): Promise<CheckOutcome<IDataObject>> {
-	const data = asJob(context, await getJob(context, jobId, itemIndex, { retryRateLimits: false }), itemIndex);
+	const data = asJob(
+		context,
+		await getJob(context, jobId, itemIndex, { retryRateLimits: false }),
+		itemIndex,
+	);
 	const status = statusOf(context, data, itemIndex);
 	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled') throw jobEndedError(context, jobId, data, itemIndex);
+	if (status === 'failed' || status === 'canceled')
+		throw jobEndedError(context, jobId, data, itemIndex);
 	return { done: false };
 }
 
-export function jobEndedError(context: WithNode, jobId: string, data: IDataObject, itemIndex: number): NodeOperationError {
+export function jobEndedError(
+	context: WithNode,
+	jobId: string,
+	data: IDataObject,
+	itemIndex: number,
+): NodeOperationError {
 	const { status, error } = normalizeJob(context, data, itemIndex);
 	if (status === 'canceled') {
-		return new NodeOperationError(context.getNode(), `Speech is Cheap job ${jobId} was canceled`, { itemIndex });
+		return new NodeOperationError(context.getNode(), `Speech is Cheap job ${jobId} was canceled`, {
+			itemIndex,
+		});
 	}
 	return new NodeOperationError(
 		context.getNode(),
-		error ? `Speech is Cheap job ${jobId} failed: ${plainErrorText(error)}` : `Speech is Cheap job ${jobId} failed`,
+		error
+			? `Speech is Cheap job ${jobId} failed: ${plainErrorText(error)}`
+			: `Speech is Cheap job ${jobId} failed`,
 		{
 			itemIndex,
 			description: error
@@ -264,12 +313,16 @@ export async function readJobStream(
 		// Not an event stream after all: a JSON body read through the stream.
 		const job = plain.length === 0 ? undefined : safeParse(plain.join('\n'));
 		if (job && typeof job === 'object') return asJob(context, job, itemIndex);
-		throw new NodeOperationError(context.getNode(), 'The Speech is Cheap stream ended before the job finished', {
-			itemIndex,
-			description: jobId
-				? `The job ${jobId} may still finish: use the Get operation with this job ID.`
-				: 'Check the Base URL in the credential, or use Poll Until Done.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'The Speech is Cheap stream ended before the job finished',
+			{
+				itemIndex,
+				description: jobId
+					? `The job ${jobId} may still finish: use the Get operation with this job ID.`
+					: 'Check the Base URL in the credential, or use Poll Until Done.',
+			},
+		);
 	}
 	const output = { ...outputOf(final) };
 	if (!Array.isArray(output.segments)) output.segments = segments;
@@ -302,9 +355,17 @@ export function readCreateParameters(options: IDataObject): CreateParameters {
 		const value = typeof options[option] === 'string' ? (options[option] as string).trim() : '';
 		if (value) (parameters as IDataObject)[field] = value;
 	}
-	const minimumConfidence = numberOption(options.minimumConfidence, 'Minimum Confidence', 'from 0 to 1');
+	const minimumConfidence = numberOption(
+		options.minimumConfidence,
+		'Minimum Confidence',
+		'from 0 to 1',
+	);
 	if (minimumConfidence !== undefined) parameters.minimum_confidence = minimumConfidence;
-	const segmentDuration = numberOption(options.segmentDuration, 'Segment Duration (Seconds)', 'from 6 to 30');
+	const segmentDuration = numberOption(
+		options.segmentDuration,
+		'Segment Duration (Seconds)',
+		'from 6 to 30',
+	);
 	if (segmentDuration !== undefined) parameters.segment_duration = segmentDuration;
 	return parameters;
 }

@@ -8,7 +8,11 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { tokenTriggerFields } from '../shared/descriptions';
-import { callbackUrlGivenPerJob, jobCallbackIdentity, tokenTriggerWebhook } from '../shared/webhook';
+import {
+	callbackUrlGivenPerJob,
+	jobCallbackIdentity,
+	tokenTriggerWebhook,
+} from '../shared/webhook';
 import { asJob, DEFAULT_BASE_URL, getJob, mapStatus, normalizeJob } from '../SpeechIsCheap/api';
 
 export class SpeechIsCheapTrigger implements INodeType {
@@ -26,16 +30,15 @@ export class SpeechIsCheapTrigger implements INodeType {
 		defaults: { name: 'Speech is Cheap Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
+		],
 		properties: [
-			...tokenTriggerFields(
-				'Speech is Cheap',
-				[
-					{ name: 'Completed', value: 'completed' },
-					{ name: 'Failed', value: 'failed', description: 'The error text is in the callback only' },
-					{ name: 'Canceled', value: 'canceled' },
-				],
-			),
+			...tokenTriggerFields('Speech is Cheap', [
+				{ name: 'Completed', value: 'completed' },
+				{ name: 'Failed', value: 'failed', description: 'The error text is in the callback only' },
+				{ name: 'Canceled', value: 'canceled' },
+			]),
 			{
 				displayName: 'Fetch Full Result',
 				name: 'fetchFullResult',
@@ -49,7 +52,8 @@ export class SpeechIsCheapTrigger implements INodeType {
 				name: 'baseUrl',
 				type: 'string',
 				default: DEFAULT_BASE_URL,
-				description: 'Where the Speech is Cheap API lives. Change it only for a gateway or a local emulator.',
+				description:
+					'Where the Speech is Cheap API lives. Change it only for a gateway or a local emulator.',
 				displayOptions: { show: { fetchFullResult: [true] } },
 			},
 		],
@@ -63,8 +67,11 @@ export class SpeechIsCheapTrigger implements INodeType {
 			providerName: 'Speech is Cheap',
 			identify: jobCallbackIdentity(['id', 'job_id'], mapStatus),
 			fetchFull: async ({ jobId, status }) => {
-				if (status !== 'completed' || !this.getNodeParameter('fetchFullResult', false)) return undefined;
-				const baseUrl = String(this.getNodeParameter('baseUrl', DEFAULT_BASE_URL) || DEFAULT_BASE_URL);
+				if (status !== 'completed' || !this.getNodeParameter('fetchFullResult', false))
+					return undefined;
+				const baseUrl = String(
+					this.getNodeParameter('baseUrl', DEFAULT_BASE_URL) || DEFAULT_BASE_URL,
+				);
 				return asJob(this, await getJob(this, jobId, 0, { baseUrl }));
 			},
 			normalize: (body) => normalizeJob(this, body) as unknown as IDataObject,

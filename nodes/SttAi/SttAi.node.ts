@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audio from './actions/audio/Audio.resource';
@@ -17,7 +22,8 @@ export class SttAi implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Transcribe audio, then summarize, translate, analyze or reuse any transcript with STT.ai',
+		description:
+			'Transcribe audio, then summarize, translate, analyze or reuse any transcript with STT.ai',
 		defaults: { name: 'STT.ai' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

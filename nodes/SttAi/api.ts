@@ -1,7 +1,17 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { NormalizedTranscript, TranscriptSegment, TranscriptStatus, TranscriptWord } from '../shared/transcript';
+import type {
+	NormalizedTranscript,
+	TranscriptSegment,
+	TranscriptStatus,
+	TranscriptWord,
+} from '../shared/transcript';
 import { readNumber, readText } from '../shared/transcript';
 import type { ApiResponse, ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
@@ -38,7 +48,8 @@ export const PATHS = {
 	health: '/health',
 	transcripts: '/transcripts/',
 	transcript: (id: string) => `/transcripts/${encodeURIComponent(id)}/`,
-	exportFile: (id: string, format: string) => `/transcripts/${encodeURIComponent(id)}/export/${format}/`,
+	exportFile: (id: string, format: string) =>
+		`/transcripts/${encodeURIComponent(id)}/export/${format}/`,
 	chat: (id: string) => `/transcripts/${encodeURIComponent(id)}/chat/`,
 };
 
@@ -111,7 +122,10 @@ interface Call {
 	streamResponse?: boolean;
 }
 
-export async function sttAiRequest<T = IDataObject>(context: Context, call: Call): Promise<ApiResponse<T>> {
+export async function sttAiRequest<T = IDataObject>(
+	context: Context,
+	call: Call,
+): Promise<ApiResponse<T>> {
 	return await apiRequest<T>(context, STTAI, {
 		method: call.method,
 		path: call.path,
@@ -126,12 +140,20 @@ export async function sttAiRequest<T = IDataObject>(context: Context, call: Call
 }
 
 /** A JSON answer that must be an object; anything else means the Base URL points elsewhere. */
-export function asObject(context: IExecuteFunctions, body: unknown, itemIndex: number): IDataObject {
+export function asObject(
+	context: IExecuteFunctions,
+	body: unknown,
+	itemIndex: number,
+): IDataObject {
 	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	throw new NodeOperationError(context.getNode(), 'STT.ai sent an answer that is not a JSON object', {
-		itemIndex,
-		description: `Received: ${String(body).slice(0, 200)}. Check the Base URLs in the STT.ai credential.`,
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		'STT.ai sent an answer that is not a JSON object',
+		{
+			itemIndex,
+			description: `Received: ${String(body).slice(0, 200)}. Check the Base URLs in the STT.ai credential.`,
+		},
+	);
 }
 
 /** The text operations are pure functions of their input: safe to resend after a 5xx or a reset. */
@@ -141,7 +163,13 @@ export async function postText(
 	body: IDataObject,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const response = await sttAiRequest(context, { method: 'POST', path, body, itemIndex, idempotent: true });
+	const response = await sttAiRequest(context, {
+		method: 'POST',
+		path,
+		body,
+		itemIndex,
+		idempotent: true,
+	});
 	return asObject(context, response.body, itemIndex);
 }
 
@@ -152,19 +180,32 @@ export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer
 }
 
 /** Stored transcript status words; a synchronous transcription answer has none and is complete. */
-export function mapStatus(context: IExecuteFunctions, value: unknown, itemIndex: number): TranscriptStatus {
+export function mapStatus(
+	context: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): TranscriptStatus {
 	const raw = readText(value);
 	if (raw === null || raw.trim() === '') return 'completed';
 	const status = raw.trim().toLowerCase();
-	if (['completed', 'complete', 'done', 'finished', 'ready', 'success', 'succeeded'].includes(status)) return 'completed';
-	if (['processing', 'in_progress', 'transcribing', 'running', 'started'].includes(status)) return 'processing';
+	if (
+		['completed', 'complete', 'done', 'finished', 'ready', 'success', 'succeeded'].includes(status)
+	)
+		return 'completed';
+	if (['processing', 'in_progress', 'transcribing', 'running', 'started'].includes(status))
+		return 'processing';
 	if (['pending', 'queued', 'uploaded', 'waiting', 'created'].includes(status)) return 'queued';
 	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
 	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
-	throw new NodeOperationError(context.getNode(), `STT.ai reported an unknown transcript status "${raw}"`, {
-		itemIndex,
-		description: 'Use Raw output to see the full answer, and report this status to the package maintainers.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`STT.ai reported an unknown transcript status "${raw}"`,
+		{
+			itemIndex,
+			description:
+				'Use Raw output to see the full answer, and report this status to the package maintainers.',
+		},
+	);
 }
 
 function readWords(value: unknown): TranscriptWord[] | undefined {
@@ -190,7 +231,8 @@ function readSegments(value: unknown): TranscriptSegment[] {
 			text: String(segment.text ?? ''),
 		};
 		const speaker = segment.speaker ?? segment.speaker_label;
-		if (speaker !== undefined && speaker !== null && speaker !== '') normalized.speaker = String(speaker);
+		if (speaker !== undefined && speaker !== null && speaker !== '')
+			normalized.speaker = String(speaker);
 		const confidence = readNumber(segment.confidence);
 		if (confidence !== null) normalized.confidence = confidence;
 		const words = readWords(segment.words);
@@ -251,7 +293,11 @@ export function firstPresent(data: IDataObject, keys: string[]): unknown {
 
 /** GET /v1/models: no key needed. */
 export async function listModels(context: Context, itemIndex?: number): Promise<IDataObject[]> {
-	const response = await sttAiRequest<unknown>(context, { method: 'GET', path: PATHS.models, itemIndex });
+	const response = await sttAiRequest<unknown>(context, {
+		method: 'GET',
+		path: PATHS.models,
+		itemIndex,
+	});
 	const body = response.body as IDataObject;
 	const models = Array.isArray(body) ? body : body?.models;
 	return Array.isArray(models) ? (models as IDataObject[]) : [];
@@ -259,7 +305,11 @@ export async function listModels(context: Context, itemIndex?: number): Promise<
 
 /** GET /v1/languages: no key needed. */
 export async function listLanguages(context: Context, itemIndex?: number): Promise<IDataObject[]> {
-	const response = await sttAiRequest<unknown>(context, { method: 'GET', path: PATHS.languages, itemIndex });
+	const response = await sttAiRequest<unknown>(context, {
+		method: 'GET',
+		path: PATHS.languages,
+		itemIndex,
+	});
 	const body = response.body as IDataObject;
 	const languages = Array.isArray(body) ? body : body?.languages;
 	return Array.isArray(languages) ? (languages as IDataObject[]) : [];

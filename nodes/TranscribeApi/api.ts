@@ -362,7 +362,9 @@ export async function downloadResult(
 		path: resultUrl,
 		authenticate: false,
 		itemIndex,
-	}).catch(async (error: unknown) => await Promise.reject(resultDownloadError(context, error, itemIndex)));
+	}).catch(
+		async (error: unknown) => await Promise.reject(resultDownloadError(context, error, itemIndex)),
+	);
 	return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
 }
 
@@ -375,10 +377,14 @@ function resultDownloadError(
 	const reason = httpCode
 		? `HTTP ${httpCode}${httpCode === '403' ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`
 		: (error as Error).message;
-	return new NodeOperationError(context.getNode(), `Could not download the TranscribeAPI result: ${reason}`, {
-		itemIndex,
-		description: 'Run Get Job to get a fresh result URL, then Get Result again.',
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`Could not download the TranscribeAPI result: ${reason}`,
+		{
+			itemIndex,
+			description: 'Run Get Job to get a fresh result URL, then Get Result again.',
+		},
+	);
 }
 
 function parseMaybeJson(text: string): unknown {

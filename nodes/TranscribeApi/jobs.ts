@@ -117,11 +117,17 @@ export async function checkJob(
 	const data = await getJob(context, job.jobId, job.itemIndex, false);
 	const status = statusOrFail(context, data, job.itemIndex);
 	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled') throw jobFailedError(context, job.jobId, data, job.itemIndex);
+	if (status === 'failed' || status === 'canceled')
+		throw jobFailedError(context, job.jobId, data, job.itemIndex);
 	return { done: false };
 }
 
-export function jobFailedError(context: ApiContext, jobId: string, data: IDataObject, itemIndex: number): NodeOperationError {
+export function jobFailedError(
+	context: ApiContext,
+	jobId: string,
+	data: IDataObject,
+	itemIndex: number,
+): NodeOperationError {
 	return new NodeOperationError(context.getNode(), failureMessage(jobId, data), {
 		itemIndex,
 		description:

@@ -2,7 +2,14 @@ import type { KeyObject } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { getBaseUrl } from '../shared/transport';
-import { headerValue, isFreshTimestamp, parseEd25519PublicKey, rawBodyOf, rejectCall, verifyEd25519 } from '../shared/webhook';
+import {
+	headerValue,
+	isFreshTimestamp,
+	parseEd25519PublicKey,
+	rawBodyOf,
+	rejectCall,
+	verifyEd25519,
+} from '../shared/webhook';
 import { PATHS, TRANSCRIBE_API } from './api';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -16,14 +23,17 @@ export async function checkSignedCall(
 	context: IWebhookFunctions,
 	toleranceSeconds: number,
 ): Promise<{ raw: Buffer; signature: string } | { refused: IWebhookResponseData }> {
-	const refuse = (status: number, message: string) => ({ refused: rejectCall(context, status, message) });
+	const refuse = (status: number, message: string) => ({
+		refused: rejectCall(context, status, message),
+	});
 	const raw = rawBodyOf(context);
 	if (!raw) return refuse(400, 'The request has no body');
 	if (raw.length > MAX_BODY_BYTES) return refuse(413, 'The request body is too large');
 	const timestamp = headerValue(context, 'x-transcribeapi-timestamp');
 	const signature = headerValue(context, 'x-transcribeapi-signature');
 	const keyId = headerValue(context, 'x-transcribeapi-key-id');
-	if (!timestamp || !signature || !keyId) return refuse(401, 'Missing TranscribeAPI signature headers');
+	if (!timestamp || !signature || !keyId)
+		return refuse(401, 'Missing TranscribeAPI signature headers');
 	if (!isFreshTimestamp(timestamp, Date.now(), toleranceSeconds)) {
 		return refuse(401, 'The signature timestamp is outside the allowed window');
 	}

@@ -28,7 +28,6 @@ import {
 } from '../TranscribeApi/api';
 import { checkSignedCall } from '../TranscribeApi/signature';
 
-
 type EventName = 'completed' | 'completed_with_errors' | 'failed';
 
 function eventOf(rawStatus: string | null): EventName | undefined {

@@ -123,7 +123,11 @@ export interface CallbackProvider<R> {
 	/** One status check of a job; a job in a final state (failed included) is done. */
 	check(context: IWebhookFunctions, job: PendingJob): Promise<CheckOutcome<R>>;
 	/** Builds the outcome of every item the finished job serves. */
-	finish(context: IWebhookFunctions, jobs: CallbackJob[], result: R): Promise<Map<number, ItemOutcome>>;
+	finish(
+		context: IWebhookFunctions,
+		jobs: CallbackJob[],
+		result: R,
+	): Promise<Map<number, ItemOutcome>>;
 }
 
 /** Hands a callback to the waiting operation (only operations that wait for callbacks have one). */
@@ -137,11 +141,19 @@ export async function routeCallback(
 }
 
 /** The Webhook URL option and Wait for Callback both set the job's callback: only one may. */
-export function webhookOptionConflict(context: IExecuteFunctions, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(context.getNode(), 'The Webhook URL option cannot be used with Wait for Callback', {
-		itemIndex,
-		description: 'Wait for Callback gives the provider its own URL. Remove the Webhook URL option, or choose another wait mode.',
-	});
+export function webhookOptionConflict(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		'The Webhook URL option cannot be used with Wait for Callback',
+		{
+			itemIndex,
+			description:
+				'Wait for Callback gives the provider its own URL. Remove the Webhook URL option, or choose another wait mode.',
+		},
+	);
 }
 
 /**
@@ -158,7 +170,8 @@ export async function resumeOnCallback<R>(
 	const token = typeof query.token === 'string' ? query.token : '';
 	if (!token) return rejectCall(context, 401, 'The callback URL carries no token');
 	const caller = states.find((state) => state.job && secretsMatch(token, state.job.token))?.job;
-	if (!caller) return rejectCall(context, 403, 'The callback token does not match a job of this run');
+	if (!caller)
+		return rejectCall(context, 403, 'The callback token does not match a job of this run');
 	if (provider.authenticate) {
 		const refused = await provider.authenticate(context);
 		if (refused) return refused;
@@ -178,7 +191,10 @@ export async function resumeOnCallback<R>(
 	if (announced !== undefined) finished.set(caller.jobId, announced);
 	for (const jobId of order) {
 		if (finished.has(jobId)) continue;
-		const outcome = await provider.check(context, { jobId, itemIndex: byJob.get(jobId)![0].itemIndex });
+		const outcome = await provider.check(context, {
+			jobId,
+			itemIndex: byJob.get(jobId)![0].itemIndex,
+		});
 		if (!outcome.done) return acknowledgeOnly(context, `the run still waits for job ${jobId}`);
 		finished.set(jobId, outcome.result);
 	}
@@ -217,8 +233,16 @@ function resumedOutput(
 		const outcome: ItemOutcome =
 			outcomes.get(itemIndex) ??
 			(state.error
-				? { error: Object.assign(new Error(state.error.message), { description: state.error.description }) }
-				: { error: new NodeOperationError(context.getNode(), 'The job of this item is unknown', { itemIndex }) });
+				? {
+						error: Object.assign(new Error(state.error.message), {
+							description: state.error.description,
+						}),
+					}
+				: {
+						error: new NodeOperationError(context.getNode(), 'The job of this item is unknown', {
+							itemIndex,
+						}),
+					});
 		if ('error' in outcome) {
 			const json: IDataObject = { error: outcome.error.message };
 			const description = (outcome.error as { description?: string | null }).description;

@@ -18,7 +18,9 @@ import { binarySource, parseHttpUrl, urlSource } from './upload';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
-const withShow = (show: Show, extra: Show = {}): IDisplayOptions => ({ show: { ...show, ...extra } });
+const withShow = (show: Show, extra: Show = {}): IDisplayOptions => ({
+	show: { ...show, ...extra },
+});
 
 /** Audio from a binary property (default "data") or from a public URL. */
 export function audioInputFields(show: Show): INodeProperties[] {
@@ -78,9 +80,13 @@ export function readAudioUrl(context: IExecuteFunctions, itemIndex: number): str
 	return url.trim();
 }
 
-export async function readAudioSource(context: IExecuteFunctions, itemIndex: number): Promise<UploadSource> {
+export async function readAudioSource(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<UploadSource> {
 	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
-	if (inputType === 'url') return await urlSource(context, itemIndex, readAudioUrl(context, itemIndex));
+	if (inputType === 'url')
+		return await urlSource(context, itemIndex, readAudioUrl(context, itemIndex));
 	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	return await binarySource(context, itemIndex, propertyName);
 }
@@ -124,7 +130,11 @@ export interface WaitDefaults {
 }
 
 /** How to wait for an asynchronous job, and the polling limits. */
-export function waitFields(show: Show, modes: WaitMode[], defaults: WaitDefaults): INodeProperties[] {
+export function waitFields(
+	show: Show,
+	modes: WaitMode[],
+	defaults: WaitDefaults,
+): INodeProperties[] {
 	const pollOnly = withShow(show, { waitMode: ['poll'] });
 	const { mode, intervalSeconds, minIntervalSeconds, maxWaitMinutes } = defaults;
 	return [
@@ -154,7 +164,9 @@ export function waitFields(show: Show, modes: WaitMode[], defaults: WaitDefaults
 			default: maxWaitMinutes,
 			description:
 				'Give up waiting after this long. The job keeps running at the provider; its ID is in the error.',
-			displayOptions: withShow(show, { waitMode: modes.includes('callback') ? ['poll', 'callback'] : ['poll'] }),
+			displayOptions: withShow(show, {
+				waitMode: modes.includes('callback') ? ['poll', 'callback'] : ['poll'],
+			}),
 		},
 		...(modes.includes('callback')
 			? [
@@ -175,9 +187,13 @@ export function waitFields(show: Show, modes: WaitMode[], defaults: WaitDefaults
 export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number): number {
 	const maxWait = context.getNodeParameter('maxWaitMinutes', itemIndex) as number;
 	if (!(maxWait > 0)) {
-		throw new NodeOperationError(context.getNode(), 'Max Wait must be a positive number of minutes', {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'Max Wait must be a positive number of minutes',
+			{
+				itemIndex,
+			},
+		);
 	}
 	return maxWait * 60_000;
 }
@@ -185,7 +201,9 @@ export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number): nu
 export function readPollSettings(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	base: Pick<PollSettings, 'providerName' | 'laterOperation' | 'callsPerHour'> & { minIntervalSeconds: number },
+	base: Pick<PollSettings, 'providerName' | 'laterOperation' | 'callsPerHour'> & {
+		minIntervalSeconds: number;
+	},
 ): PollSettings {
 	const interval = context.getNodeParameter('pollIntervalSeconds', itemIndex) as number;
 	const maxWaitMs = readMaxWaitMs(context, itemIndex);
@@ -207,7 +225,8 @@ function outputField(rawDescription: string): INodeProperties {
 			{
 				name: 'Simplified',
 				value: 'simplified',
-				description: 'The same transcript shape for every provider: text, language, duration, segments',
+				description:
+					'The same transcript shape for every provider: text, language, duration, segments',
 			},
 			{ name: 'Raw', value: 'raw', description: rawDescription },
 		],
@@ -217,7 +236,9 @@ function outputField(rawDescription: string): INodeProperties {
 
 /** Simplified or Raw output, and subtitles as a binary file when the transcript has segments. */
 export function outputFields(show: Show, options: { subtitles: boolean }): INodeProperties[] {
-	const fields: INodeProperties[] = [{ ...outputField("The provider's own JSON, unchanged"), displayOptions: withShow(show) }];
+	const fields: INodeProperties[] = [
+		{ ...outputField("The provider's own JSON, unchanged"), displayOptions: withShow(show) },
+	];
 	if (options.subtitles) {
 		fields.push(
 			{
@@ -256,8 +277,14 @@ export interface OutputSettings {
 export function readOutputSettings(context: IExecuteFunctions, itemIndex: number): OutputSettings {
 	return {
 		output: context.getNodeParameter('output', itemIndex, 'simplified') as OutputMode,
-		subtitleFormat: context.getNodeParameter('subtitleFormat', itemIndex, 'none') as SubtitleFormat | 'none',
-		subtitleBinaryProperty: context.getNodeParameter('subtitleBinaryProperty', itemIndex, 'subtitles') as string,
+		subtitleFormat: context.getNodeParameter('subtitleFormat', itemIndex, 'none') as
+			| SubtitleFormat
+			| 'none',
+		subtitleBinaryProperty: context.getNodeParameter(
+			'subtitleBinaryProperty',
+			itemIndex,
+			'subtitles',
+		) as string,
 	};
 }
 
@@ -268,7 +295,12 @@ export async function transcriptItem(
 	normalized: NormalizedTranscript,
 	raw: unknown,
 ): Promise<INodeExecutionData> {
-	return await buildTranscriptItem(context, readOutputSettings(context, itemIndex), normalized, raw);
+	return await buildTranscriptItem(
+		context,
+		readOutputSettings(context, itemIndex),
+		normalized,
+		raw,
+	);
 }
 
 export async function buildTranscriptItem(
@@ -281,7 +313,12 @@ export async function buildTranscriptItem(
 	if (settings.subtitleFormat !== 'none' && normalized.segments.length > 0) {
 		const baseName = normalized.jobId ? `transcript-${normalized.jobId}` : 'transcript';
 		item.binary = {
-			[settings.subtitleBinaryProperty]: await subtitleBinary(context, normalized.segments, settings.subtitleFormat, baseName),
+			[settings.subtitleBinaryProperty]: await subtitleBinary(
+				context,
+				normalized.segments,
+				settings.subtitleFormat,
+				baseName,
+			),
 		};
 	}
 	return item;
@@ -318,14 +355,19 @@ export function tokenTriggerFields(
 			type: 'multiOptions',
 			options: statuses,
 			default: ['completed', 'failed'],
-			description: 'Job statuses that start a run. Callbacks with other statuses are answered 200 and ignored.',
+			description:
+				'Job statuses that start a run. Callbacks with other statuses are answered 200 and ignored.',
 		},
-		outputField("The callback body (or the fetched job), unchanged"),
+		outputField('The callback body (or the fetched job), unchanged'),
 	];
 }
 
 /** The ID of an existing job; by default taken from the incoming item (a "Don't Wait" result). */
-export function jobIdField(show: Show, description: string, placeholder = 'c9bc1860-2279-11f0-8545-24e1ac00d517'): INodeProperties {
+export function jobIdField(
+	show: Show,
+	description: string,
+	placeholder = 'c9bc1860-2279-11f0-8545-24e1ac00d517',
+): INodeProperties {
 	return {
 		displayName: 'Job ID',
 		name: 'jobId',
@@ -338,7 +380,11 @@ export function jobIdField(show: Show, description: string, placeholder = 'c9bc1
 	};
 }
 
-export function readJobId(context: IExecuteFunctions, itemIndex: number, createOperation = 'Transcribe'): string {
+export function readJobId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	createOperation = 'Transcribe',
+): string {
 	const value = context.getNodeParameter('jobId', itemIndex) as unknown;
 	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
 		throw new NodeOperationError(context.getNode(), 'The job ID is empty', {
@@ -352,7 +398,10 @@ export function readJobId(context: IExecuteFunctions, itemIndex: number, createO
 /** Audio for a provider that downloads URLs itself: the URL as given, or the binary file to upload. */
 export type AudioInput = { url: string } | { file: UploadSource };
 
-export async function readAudioInput(context: IExecuteFunctions, itemIndex: number): Promise<AudioInput> {
+export async function readAudioInput(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<AudioInput> {
 	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
 	if (inputType !== 'url') {
 		const property = context.getNodeParameter('binaryPropertyName', itemIndex) as string;

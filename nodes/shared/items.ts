@@ -5,7 +5,11 @@ import { NodeOperationError } from 'n8n-workflow';
 export type ItemOutcome = { output: INodeExecutionData[] } | { error: Error };
 
 /** Marks an error with the item it belongs to, so n8n shows "item N" with it. */
-export function forItem(context: Pick<IExecuteFunctions, 'getNode'>, error: unknown, itemIndex: number): Error {
+export function forItem(
+	context: Pick<IExecuteFunctions, 'getNode'>,
+	error: unknown,
+	itemIndex: number,
+): Error {
 	if (error instanceof NodeOperationError || (error as { context?: IDataObject }).context) {
 		const withContext = error as { context: IDataObject };
 		withContext.context = withContext.context ?? {};
@@ -21,7 +25,10 @@ export function forItem(context: Pick<IExecuteFunctions, 'getNode'>, error: unkn
  * With "Continue On Fail" a failed item becomes an error item (routed to the error output when
  * the node has one); otherwise the first failure stops the node.
  */
-export function collectOutput(context: IExecuteFunctions, outcomes: ItemOutcome[]): INodeExecutionData[] {
+export function collectOutput(
+	context: IExecuteFunctions,
+	outcomes: ItemOutcome[],
+): INodeExecutionData[] {
 	const output: INodeExecutionData[] = [];
 	const continueOnFail = context.continueOnFail();
 	outcomes.forEach((outcome, itemIndex) => {
@@ -57,7 +64,9 @@ export async function runForEachItem(
 }
 
 /** One operation module: its `execute` turns the input items into output items. */
-export type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> };
+export type Operation = {
+	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+};
 
 /** Hands the input items to the operation chosen by the node's resource and operation parameters. */
 export async function routeToOperation(
@@ -69,7 +78,10 @@ export async function routeToOperation(
 	const operation = context.getNodeParameter('operation', 0) as string;
 	const handler = resources[resource]?.[operation];
 	if (!handler) {
-		throw new NodeOperationError(context.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" is not supported for "${resource}"`,
+		);
 	}
 	return [await handler.execute.call(context, items)];
 }

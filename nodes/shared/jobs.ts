@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -75,7 +80,12 @@ export async function pollJobs<R>(
 	const results = await pollUntilDone(context, jobs, check, settings);
 	for (const { jobId, itemIndex } of jobs) {
 		const result = results.get(jobId)!;
-		outcomes.set(itemIndex, 'error' in result ? { error: forItem(context, result.error, itemIndex) } : await finish(itemIndex, result.result));
+		outcomes.set(
+			itemIndex,
+			'error' in result
+				? { error: forItem(context, result.error, itemIndex) }
+				: await finish(itemIndex, result.result),
+		);
 	}
 }
 
@@ -84,15 +94,22 @@ export async function pollJobs<R>(
  * item must ask for it: mixing it with another wait mode is refused before anything is submitted.
  */
 export function waitsForCallbacks(context: IExecuteFunctions, itemCount: number): boolean {
-	const modes = Array.from({ length: itemCount }, (_, itemIndex) => context.getNodeParameter('waitMode', itemIndex) as WaitMode);
+	const modes = Array.from(
+		{ length: itemCount },
+		(_, itemIndex) => context.getNodeParameter('waitMode', itemIndex) as WaitMode,
+	);
 	const callbacks = modes.filter((mode) => mode === 'callback').length;
 	if (callbacks === 0) return false;
 	if (callbacks < modes.length) {
 		const other = modes.findIndex((mode) => mode !== 'callback');
-		throw new NodeOperationError(context.getNode(), 'Wait for Callback must be chosen for every item of the run, or for none', {
-			itemIndex: other,
-			description: `Item ${other} asks for another wait mode. Set Wait Mode to the same value for all items (an expression must not vary it per item).`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'Wait for Callback must be chosen for every item of the run, or for none',
+			{
+				itemIndex: other,
+				description: `Item ${other} asks for another wait mode. Set Wait Mode to the same value for all items (an expression must not vary it per item).`,
+			},
+		);
 	}
 	return true;
 }
@@ -142,8 +159,17 @@ export function isFinal(status: string): boolean {
 export function perJobCallbacks(
 	provider: { providerName: string; laterOperation: string; callbackCarriesJob: boolean },
 	fetchJob: (context: IWebhookFunctions, jobId: string, itemIndex: number) => Promise<IDataObject>,
-	normalize: (context: IWebhookFunctions, job: IDataObject, itemIndex: number) => NormalizedTranscript,
-	endedError: (context: IWebhookFunctions, jobId: string, job: IDataObject, itemIndex: number) => Error,
+	normalize: (
+		context: IWebhookFunctions,
+		job: IDataObject,
+		itemIndex: number,
+	) => NormalizedTranscript,
+	endedError: (
+		context: IWebhookFunctions,
+		jobId: string,
+		job: IDataObject,
+		itemIndex: number,
+	) => Error,
 ): CallbackProvider<IDataObject> {
 	return {
 		providerName: provider.providerName,
@@ -160,7 +186,9 @@ export function perJobCallbacks(
 		},
 		async check(context, { jobId, itemIndex }) {
 			const job = await fetchJob(context, jobId, itemIndex);
-			return isFinal(normalize(context, job, itemIndex).status) ? { done: true, result: job } : { done: false };
+			return isFinal(normalize(context, job, itemIndex).status)
+				? { done: true, result: job }
+				: { done: false };
 		},
 		async finish(context, jobs, job) {
 			const outcomes = new Map<number, ItemOutcome>();

@@ -21,7 +21,9 @@ export async function* readServerSentEvents(
 		if (line === '') {
 			const complete = event.data.length > 0 ? event : undefined;
 			event = { type: '', data: [] };
-			return complete ? { event: complete.type || 'message', data: complete.data.join('\n'), id: complete.id } : undefined;
+			return complete
+				? { event: complete.type || 'message', data: complete.data.join('\n'), id: complete.id }
+				: undefined;
 		}
 		if (line.startsWith(':')) return undefined; // a comment (often a keep-alive)
 		const colon = line.indexOf(':');

@@ -52,7 +52,11 @@ export async function subtitleFile(
 	baseName: string,
 ): Promise<IBinaryData> {
 	const mimeType = format === 'srt' ? 'application/x-subrip' : 'text/vtt';
-	return await context.helpers.prepareBinaryData(Buffer.from(content, 'utf8'), `${baseName}.${format}`, mimeType);
+	return await context.helpers.prepareBinaryData(
+		Buffer.from(content, 'utf8'),
+		`${baseName}.${format}`,
+		mimeType,
+	);
 }
 
 /** Reads "HH:MM:SS,mmm", "HH:MM:SS.mmm" or "MM:SS.mmm" as seconds. */
@@ -75,7 +79,10 @@ export function parseSubtitles(content: string): TranscriptSegment[] {
 		const start = parseTimestamp(from);
 		const end = parseTimestamp(to.trim().split(/\s+/)[0]);
 		if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
-		let text = lines.slice(timingIndex + 1).join('\n').trim();
+		let text = lines
+			.slice(timingIndex + 1)
+			.join('\n')
+			.trim();
 		const voice = /^<v(?:\.[^\s>]*)?\s+([^>]+)>/.exec(text);
 		const segment: TranscriptSegment = { start, end, text };
 		if (voice) {

@@ -36,7 +36,11 @@ export interface NormalizedTranscript {
 export type OutputMode = 'simplified' | 'raw';
 
 /** Simplified output gives the normalized transcript; Raw gives the provider's JSON untouched. */
-export function toOutputJson(mode: OutputMode, normalized: NormalizedTranscript, raw: unknown): IDataObject {
+export function toOutputJson(
+	mode: OutputMode,
+	normalized: NormalizedTranscript,
+	raw: unknown,
+): IDataObject {
 	if (mode === 'raw') {
 		return raw && typeof raw === 'object' && !Array.isArray(raw)
 			? (raw as IDataObject)

@@ -71,7 +71,14 @@ const BASE_BACKOFF_MS = 500;
 const MAX_INLINE_RETRY_AFTER_MS = 60_000;
 /** Our name for an answer whose body broke off midway (the HTTP client says "stream has been aborted"). */
 const RESPONSE_CUT_OFF = 'RESPONSE_CUT_OFF';
-const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', RESPONSE_CUT_OFF];
+const TRANSIENT_NETWORK_CODES = [
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	RESPONSE_CUT_OFF,
+];
 const NEVER_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND'];
 const NETWORK_REASONS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -108,7 +115,11 @@ export function plainErrorText(text: string): string {
 	return text.replace(CODE_PATTERN, (code) => CODE_WORDS[code.toUpperCase()]);
 }
 
-export async function getBaseUrl(context: ApiContext, credentialType: string, field = 'baseUrl'): Promise<string> {
+export async function getBaseUrl(
+	context: ApiContext,
+	credentialType: string,
+	field = 'baseUrl',
+): Promise<string> {
 	const credentials = await context.getCredentials(credentialType);
 	return String(credentials[field] || credentials.baseUrl || '').replace(/\/+$/, '');
 }
@@ -132,7 +143,9 @@ export async function apiRequest<T = unknown>(
 	for (let attempt = 1; ; attempt++) {
 		// Opening the body (a file, a URL) fails with its own clear error, not as a network failure.
 		const body =
-			typeof request.body === 'function' ? await (request.body as () => Promise<unknown>)() : request.body;
+			typeof request.body === 'function'
+				? await (request.body as () => Promise<unknown>)()
+				: request.body;
 		let response: ApiResponse<T> | undefined;
 		let networkError: Error | undefined;
 		try {
@@ -145,8 +158,10 @@ export async function apiRequest<T = unknown>(
 		const lastAttempt = attempt >= MAX_ATTEMPTS;
 		if (networkError) {
 			const code = errorCode(networkError);
-			const retryable = NEVER_SENT_CODES.includes(code) || (idempotent && TRANSIENT_NETWORK_CODES.includes(code));
-			if (lastAttempt || !retryable) throw networkFailure(context, provider, baseUrl, request, networkError, idempotent);
+			const retryable =
+				NEVER_SENT_CODES.includes(code) || (idempotent && TRANSIENT_NETWORK_CODES.includes(code));
+			if (lastAttempt || !retryable)
+				throw networkFailure(context, provider, baseUrl, request, networkError, idempotent);
 			await pause(backoffMs(attempt), signal);
 			continue;
 		}
@@ -203,14 +218,19 @@ async function send<T>(
 	const raw = (
 		request.authenticate === false
 			? await context.helpers.httpRequest(options)
-			: await context.helpers.httpRequestWithAuthentication.call(context, provider.credentialType, options)
+			: await context.helpers.httpRequestWithAuthentication.call(
+					context,
+					provider.credentialType,
+					options,
+				)
 	) as Raw;
 	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 }
 
 /** An error answer to a streamed request: its text (at most 64 KiB), parsed when it is JSON. */
 async function readErrorBody(body: unknown): Promise<unknown> {
-	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return body;
+	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function')
+		return body;
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of body as AsyncIterable<Uint8Array>) {
@@ -271,7 +291,9 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
 }
 
 function errorCode(error: Error): string {
-	const candidates = [error, (error as { cause?: unknown }).cause] as Array<{ code?: unknown; message?: unknown } | undefined>;
+	const candidates = [error, (error as { cause?: unknown }).cause] as Array<
+		{ code?: unknown; message?: unknown } | undefined
+	>;
 	const cutOff = (c: { code?: unknown; message?: unknown } | undefined) =>
 		c?.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(String(c.message ?? ''));
 	if (candidates.some(cutOff)) return RESPONSE_CUT_OFF;
@@ -286,11 +308,15 @@ function genericHint(provider: string, statusCode: number): string {
 	if (statusCode === 400 || statusCode === 422)
 		return `${provider} rejected the request: check the parameters named in the message.`;
 	if (statusCode === 401) return `Check the API key in your ${provider} credential.`;
-	if (statusCode === 402) return `Your ${provider} balance is too low: top up your account, then retry.`;
-	if (statusCode === 403) return `Your ${provider} account or key is not allowed to do this: check your plan and key.`;
+	if (statusCode === 402)
+		return `Your ${provider} balance is too low: top up your account, then retry.`;
+	if (statusCode === 403)
+		return `Your ${provider} account or key is not allowed to do this: check your plan and key.`;
 	if (statusCode === 404) return 'Not found: check the job ID. Jobs can be deleted or expire.';
-	if (statusCode === 413) return 'The file is too large for this request: use an asynchronous mode or a URL.';
-	if (statusCode === 415) return 'The file format is not supported: convert it to a supported audio format.';
+	if (statusCode === 413)
+		return 'The file is too large for this request: use an asynchronous mode or a URL.';
+	if (statusCode === 415)
+		return 'The file format is not supported: convert it to a supported audio format.';
 	if (statusCode === 429) return `${provider} rate limit reached: retry later or poll less often.`;
 	if (statusCode >= 500) return `${provider} had a server problem: try again in a few minutes.`;
 	return `${provider} answered with HTTP ${statusCode}.`;
@@ -331,22 +357,26 @@ function httpFailure(
 	const hint = mayHaveActed
 		? `${provider.name} had a server problem after it received the request, so it may have created the job anyway. It was not resent, to avoid a duplicate job: check your ${provider.name} account before retrying.`
 		: redirect
-		? `${provider.name} redirected the request to ${response.headers.location ?? 'another address'}: put the final address in the credential's Base URL.`
-		: (provider.hintFor?.(response.body) ??
-			provider.hints?.[response.statusCode] ??
-			genericHint(provider.name, response.statusCode));
+			? `${provider.name} redirected the request to ${response.headers.location ?? 'another address'}: put the final address in the credential's Base URL.`
+			: (provider.hintFor?.(response.body) ??
+				provider.hints?.[response.statusCode] ??
+				genericHint(provider.name, response.statusCode));
 	const errorBody: JsonObject =
 		response.body && typeof response.body === 'object'
 			? (response.body as JsonObject)
 			: { message: String(response.body ?? '') };
 	// Some providers start their own messages with their name: it is not repeated.
 	const message = detail.startsWith(`${provider.name}:`) ? detail : `${provider.name}: ${detail}`;
-	return new (response.statusCode === 429 ? RateLimitError : NodeApiError)(context.getNode(), errorBody, {
-		message,
-		description: hint,
-		httpCode: String(response.statusCode),
-		itemIndex: request.itemIndex,
-	});
+	return new (response.statusCode === 429 ? RateLimitError : NodeApiError)(
+		context.getNode(),
+		errorBody,
+		{
+			message,
+			description: hint,
+			httpCode: String(response.statusCode),
+			itemIndex: request.itemIndex,
+		},
+	);
 }
 
 function networkFailure(

@@ -1,6 +1,12 @@
 import type { KeyObject } from 'crypto';
 import { createHash, createPublicKey, timingSafeEqual, verify } from 'crypto';
-import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 /**
@@ -182,7 +188,13 @@ export interface TokenCallbackSpec {
 
 export type TokenCallback =
 	| { response: IWebhookResponseData }
-	| { body: IDataObject; jobId: string; status: string; deliveryKey: string; staticData: IDataObject };
+	| {
+			body: IDataObject;
+			jobId: string;
+			status: string;
+			deliveryKey: string;
+			staticData: IDataObject;
+	  };
 
 /**
  * Receives a callback from a provider that does not sign its calls: the URL must carry the secret
@@ -190,17 +202,26 @@ export type TokenCallback =
  * object naming a job (400 otherwise), the status must be one the user accepts, and the same job
  * and status are let through once (recorded in the node's static data).
  */
-export function receiveTokenCallback(context: IWebhookFunctions, spec: TokenCallbackSpec): TokenCallback {
+export function receiveTokenCallback(
+	context: IWebhookFunctions,
+	spec: TokenCallbackSpec,
+): TokenCallback {
 	const query = context.getQueryData() as IDataObject;
 	const token = Array.isArray(query.token) ? query.token[0] : query.token;
 	if (typeof token !== 'string' || token === '') {
-		return { response: rejectCall(context, 401, 'Missing token: add ?token=<secret> to the callback URL') };
+		return {
+			response: rejectCall(context, 401, 'Missing token: add ?token=<secret> to the callback URL'),
+		};
 	}
-	if (!secretsMatch(token, spec.secret)) return { response: rejectCall(context, 403, 'Wrong token') };
+	if (!secretsMatch(token, spec.secret))
+		return { response: rejectCall(context, 403, 'Wrong token') };
 
-	const raw = rawBodyOf(context) ?? Buffer.from(JSON.stringify(context.getBodyData() ?? null), 'utf8');
+	const raw =
+		rawBodyOf(context) ?? Buffer.from(JSON.stringify(context.getBodyData() ?? null), 'utf8');
 	if (raw.length > MAX_TOKEN_CALLBACK_BYTES) {
-		return { response: rejectCall(context, 413, 'The request body is too large for a job callback') };
+		return {
+			response: rejectCall(context, 413, 'The request body is too large for a job callback'),
+		};
 	}
 	const body = parseJsonObject(raw);
 	if (!body) return { response: rejectCall(context, 400, 'The body must be a JSON object') };
@@ -224,7 +245,11 @@ export interface TokenTriggerSpec {
 	providerName: string;
 	identify: TokenCallbackSpec['identify'];
 	/** The complete job, when the user asked for it and the callback alone is not enough; undefined keeps the body. */
-	fetchFull?: (job: { jobId: string; status: string; body: IDataObject }) => Promise<IDataObject | undefined>;
+	fetchFull?: (job: {
+		jobId: string;
+		status: string;
+		body: IDataObject;
+	}) => Promise<IDataObject | undefined>;
 	/** The normalized transcript of a callback body or fetched job (Simplified output). */
 	normalize: (body: IDataObject) => IDataObject;
 }
@@ -249,7 +274,9 @@ export async function tokenTriggerWebhook(
 
 	let job = received.body;
 	try {
-		job = (await spec.fetchFull?.({ jobId: received.jobId, status: received.status, body: job })) ?? job;
+		job =
+			(await spec.fetchFull?.({ jobId: received.jobId, status: received.status, body: job })) ??
+			job;
 	} catch (error) {
 		forgetDelivery(received.staticData, received.deliveryKey);
 		throw new NodeApiError(context.getNode(), { message: (error as Error).message } as JsonObject, {
@@ -268,9 +295,14 @@ export function jobCallbackIdentity(
 	mapStatus: (value: unknown) => string | undefined,
 ): TokenCallbackSpec['identify'] {
 	return (body) => {
-		const id = idKeys.map((key) => body[key]).find((value) => typeof value === 'string' || typeof value === 'number');
+		const id = idKeys
+			.map((key) => body[key])
+			.find((value) => typeof value === 'string' || typeof value === 'number');
 		if (id === undefined || String(id) === '') return undefined;
-		return { jobId: String(id), status: mapStatus(body.status) ?? String(body.status ?? 'unknown').toLowerCase() };
+		return {
+			jobId: String(id),
+			status: mapStatus(body.status) ?? String(body.status ?? 'unknown').toLowerCase(),
+		};
 	};
 }
 

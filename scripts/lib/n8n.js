@@ -40,7 +40,15 @@ class N8n {
 	 *   worker's `port` is its health server (QUEUE_HEALTH_CHECK_PORT), ready when /healthz/readiness answers
 	 * @param {string[]} [options.args] extra arguments of the command (e.g. ['--concurrency=5'])
 	 */
-	constructor({ userFolder, port = 5678, line = process.env.N8N_LINE || '2', env = {}, onOutput, command = 'start', args = [] } = {}) {
+	constructor({
+		userFolder,
+		port = 5678,
+		line = process.env.N8N_LINE || '2',
+		env = {},
+		onOutput,
+		command = 'start',
+		args = [],
+	} = {}) {
 		this.userFolder = path.resolve(userFolder);
 		this.port = port;
 		this.url = `http://127.0.0.1:${port}`;
@@ -110,7 +118,9 @@ class N8n {
 		fs.mkdirSync(path.dirname(target), { recursive: true });
 		fs.rmSync(target, { recursive: true, force: true });
 		if (mode === 'symlink') fs.symlinkSync(ROOT, target, 'dir');
-		else for (const entry of PACKAGE_FILES) fs.cpSync(path.join(ROOT, entry), path.join(target, entry), { recursive: true });
+		else
+			for (const entry of PACKAGE_FILES)
+				fs.cpSync(path.join(ROOT, entry), path.join(target, entry), { recursive: true });
 		// The package's one runtime need, its peer dependency, resolves to n8n's own copy (as after a
 		// real install), not to a devDependency of a repository that happens to contain the folder.
 		const peer = path.join(nodesDir, 'node_modules', 'n8n-workflow');
@@ -123,7 +133,11 @@ class N8n {
 	cli(args, { env = {}, timeoutMs = 180_000 } = {}) {
 		return new Promise((resolve, reject) => {
 			const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
-				env: this.environment({ N8N_RUNNERS_BROKER_PORT: String(this.port + 2), N8N_LOG_LEVEL: 'warn', ...env }),
+				env: this.environment({
+					N8N_RUNNERS_BROKER_PORT: String(this.port + 2),
+					N8N_LOG_LEVEL: 'warn',
+					...env,
+				}),
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -135,14 +149,24 @@ class N8n {
 			child.on('close', (code, signal) => {
 				clearTimeout(timer);
 				if (code === 0) resolve({ stdout, stderr });
-				else reject(Object.assign(new Error(`n8n ${args.join(' ')} failed (${code ?? signal}):\n${stderr || stdout}`), { stdout, stderr, code }));
+				else
+					reject(
+						Object.assign(
+							new Error(`n8n ${args.join(' ')} failed (${code ?? signal}):\n${stderr || stdout}`),
+							{ stdout, stderr, code },
+						),
+					);
 			});
 		});
 	}
 
 	/** Publishes (activates) a workflow while the server is stopped; it goes live at the next start. */
 	publishOffline(id) {
-		return this.cli(this.line === '1' ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
+		return this.cli(
+			this.line === '1'
+				? ['update:workflow', `--id=${id}`, '--active=true']
+				: ['publish:workflow', `--id=${id}`],
+		);
 	}
 
 	/** Publishes (activates) a workflow on the running server; its webhooks answer shortly after. */
@@ -156,7 +180,10 @@ class N8n {
 		fs.mkdirSync(dir, { recursive: true });
 		const file = path.join(dir, `${kind}.json`);
 		fs.writeFileSync(file, JSON.stringify(entries, null, 2));
-		return this.cli([kind === 'workflows' ? 'import:workflow' : 'import:credentials', `--input=${file}`]);
+		return this.cli([
+			kind === 'workflows' ? 'import:workflow' : 'import:credentials',
+			`--input=${file}`,
+		]);
 	}
 
 	/** Starts `n8n start` (or the instance's command) and waits until it is ready; returns the boot time in milliseconds. */
@@ -169,7 +196,9 @@ class N8n {
 			detached: true, // its own process group, so stop() also ends the task runners it starts
 		});
 		this.child = child;
-		this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+		this.exited = new Promise((resolve) =>
+			child.on('exit', (code, signal) => resolve({ code, signal })),
+		);
 		const collect = (chunk) => {
 			for (const line of String(chunk).split('\n')) {
 				if (!line) continue;
@@ -185,12 +214,15 @@ class N8n {
 		while (Date.now() - started < timeoutMs) {
 			if (exitedEarly) {
 				this.child = null;
-				throw new Error(`n8n exited during start (${exitedEarly.code ?? exitedEarly.signal}):\n${this.output.slice(-40).join('\n')}`);
+				throw new Error(
+					`n8n exited during start (${exitedEarly.code ?? exitedEarly.signal}):\n${this.output.slice(-40).join('\n')}`,
+				);
 			}
 			try {
 				// 1.x answers readiness before its REST routes exist; /rest/settings answers once they do.
 				const ready = await fetch(`${this.url}/healthz/readiness`);
-				const res = ready.ok && this.command === 'start' ? await fetch(`${this.url}/rest/settings`) : ready;
+				const res =
+					ready.ok && this.command === 'start' ? await fetch(`${this.url}/rest/settings`) : ready;
 				if (res.ok) {
 					this.bootMs = Date.now() - started;
 					return this.bootMs;
@@ -201,7 +233,9 @@ class N8n {
 			await wait(250);
 		}
 		await this.stop();
-		throw new Error(`n8n was not ready after ${timeoutMs} ms:\n${this.output.slice(-40).join('\n')}`);
+		throw new Error(
+			`n8n was not ready after ${timeoutMs} ms:\n${this.output.slice(-40).join('\n')}`,
+		);
 	}
 
 	/** Stops the server (SIGTERM to its process group, SIGKILL after `graceMs`). */
@@ -234,8 +268,16 @@ class N8n {
 	async request(method, urlPath, { body, headers = {} } = {}) {
 		const res = await fetch(`${this.url}${urlPath}`, {
 			method,
-			headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-			body: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+			headers: {
+				...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+				...headers,
+			},
+			body:
+				body === undefined
+					? undefined
+					: typeof body === 'string' || Buffer.isBuffer(body)
+						? body
+						: JSON.stringify(body),
 		});
 		const text = await res.text();
 		let json;
@@ -252,7 +294,12 @@ class N8n {
 		if (this.line === '1') {
 			// 1.x has no owner-from-environment settings: set the owner up once, over the REST API.
 			const setup = await this.request('POST', '/rest/owner/setup', {
-				body: { email: OWNER.email, firstName: OWNER.firstName, lastName: OWNER.lastName, password: OWNER.password },
+				body: {
+					email: OWNER.email,
+					firstName: OWNER.firstName,
+					lastName: OWNER.lastName,
+					password: OWNER.password,
+				},
 			});
 			if (setup.status === 200) return this.keepCookie(setup);
 		}
@@ -275,8 +322,14 @@ class N8n {
 	/** A call to the editor's REST API as the logged-in owner. */
 	async rest(method, urlPath, body) {
 		if (!this.cookie) await this.login();
-		const res = await this.request(method, urlPath, { body, headers: { cookie: this.cookie, 'browser-id': 'e2e' } });
-		if (res.status >= 400) throw Object.assign(new Error(`${method} ${urlPath} → ${res.status}: ${res.text}`), { response: res });
+		const res = await this.request(method, urlPath, {
+			body,
+			headers: { cookie: this.cookie, 'browser-id': 'e2e' },
+		});
+		if (res.status >= 400)
+			throw Object.assign(new Error(`${method} ${urlPath} → ${res.status}: ${res.text}`), {
+				response: res,
+			});
 		return res.json?.data ?? res.json;
 	}
 
@@ -284,11 +337,21 @@ class N8n {
 	async api(method, urlPath, body) {
 		if (!this.apiKey) {
 			const scopes = await this.rest('GET', '/rest/api-keys/scopes').catch(() => undefined);
-			const created = await this.rest('POST', '/rest/api-keys', { label: `e2e ${Date.now()}`, expiresAt: null, ...(scopes ? { scopes } : {}) });
+			const created = await this.rest('POST', '/rest/api-keys', {
+				label: `e2e ${Date.now()}`,
+				expiresAt: null,
+				...(scopes ? { scopes } : {}),
+			});
 			this.apiKey = created.rawApiKey ?? created.apiKey;
 		}
-		const res = await this.request(method, `/api/v1${urlPath}`, { body, headers: { 'x-n8n-api-key': this.apiKey } });
-		if (res.status >= 400) throw Object.assign(new Error(`${method} /api/v1${urlPath} → ${res.status}: ${res.text}`), { response: res });
+		const res = await this.request(method, `/api/v1${urlPath}`, {
+			body,
+			headers: { 'x-n8n-api-key': this.apiKey },
+		});
+		if (res.status >= 400)
+			throw Object.assign(new Error(`${method} /api/v1${urlPath} → ${res.status}: ${res.text}`), {
+				response: res,
+			});
 		return res.json;
 	}
 }

@@ -32,7 +32,9 @@ const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The newest installed PostgreSQL server's bin folder (Debian: /usr/lib/postgresql/<major>/bin). */
 function postgresBin() {
 	const base = '/usr/lib/postgresql';
-	const majors = fs.existsSync(base) ? fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres'))) : [];
+	const majors = fs.existsSync(base)
+		? fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres')))
+		: [];
 	majors.sort((a, b) => Number(b) - Number(a));
 	return majors.length > 0 ? path.join(base, majors[0], 'bin') : null;
 }
@@ -56,11 +58,17 @@ function ensureQueueServices({ log = (msg) => console.log(`[queue] ${msg}`) } = 
 	if (!onPath('redis-server')) missing.push('redis-server');
 	if (missing.length > 0) {
 		if (process.getuid?.() !== 0) {
-			throw new Error(`Queue mode needs ${missing.join(' and ')}: run \`sudo apt-get install -y ${missing.join(' ')}\` (Debian/Ubuntu), then try again.`);
+			throw new Error(
+				`Queue mode needs ${missing.join(' and ')}: run \`sudo apt-get install -y ${missing.join(' ')}\` (Debian/Ubuntu), then try again.`,
+			);
 		}
 		log(`installing ${missing.join(', ')} from the Debian packages…`);
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		const install = () => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
+		const install = () =>
+			execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+				stdio: ['ignore', 'inherit', 'inherit'],
+				env,
+			});
 		try {
 			install();
 		} catch {
@@ -70,7 +78,8 @@ function ensureQueueServices({ log = (msg) => console.log(`[queue] ${msg}`) } = 
 	}
 	const pgBin = postgresBin();
 	const redisServer = onPath('redis-server');
-	if (!pgBin || !redisServer) throw new Error('PostgreSQL or redis-server is still missing after apt-get install');
+	if (!pgBin || !redisServer)
+		throw new Error('PostgreSQL or redis-server is still missing after apt-get install');
 	return { pgBin, redisServer };
 }
 
@@ -109,8 +118,19 @@ function signalGroup(pid, signal) {
 }
 
 /** Spawns a server in its own process group; `stop()` sends `signal`, then SIGKILL after `graceMs`. */
-function spawnService(name, command, args, { uid, gid, cwd, signal = 'SIGTERM', graceMs = 10_000 } = {}) {
-	const child = spawn(command, args, { cwd, uid, gid, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnService(
+	name,
+	command,
+	args,
+	{ uid, gid, cwd, signal = 'SIGTERM', graceMs = 10_000 } = {},
+) {
+	const child = spawn(command, args, {
+		cwd,
+		uid,
+		gid,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const output = [];
 	const collect = (chunk) => {
 		output.push(...String(chunk).split('\n').filter(Boolean));
@@ -118,7 +138,9 @@ function spawnService(name, command, args, { uid, gid, cwd, signal = 'SIGTERM', 
 	};
 	child.stdout.on('data', collect);
 	child.stderr.on('data', collect);
-	const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+	const exited = new Promise((resolve) =>
+		child.on('exit', (code, sig) => resolve({ code, signal: sig })),
+	);
 	trackGroup(child.pid);
 	return {
 		name,
@@ -160,18 +182,50 @@ async function startPostgres({ pgBin, dir, port }) {
 	fs.mkdirSync(dir, { recursive: true });
 	if (user.uid !== undefined) fs.chownSync(dir, user.uid, user.gid);
 	const data = path.join(dir, 'data');
-	execFileSync(path.join(pgBin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...user, stdio: 'ignore' });
+	execFileSync(
+		path.join(pgBin, 'initdb'),
+		['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+		{ ...user, stdio: 'ignore' },
+	);
 	// Fast shutdown on SIGINT; durability settings off (a test database).
-	const server = spawnService('postgres', path.join(pgBin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'], { ...user, signal: 'SIGINT' });
+	const server = spawnService(
+		'postgres',
+		path.join(pgBin, 'postgres'),
+		[
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=200',
+		],
+		{ ...user, signal: 'SIGINT' },
+	);
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		try {
-			execFileSync(path.join(pgBin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'n8n'], { stdio: 'pipe' });
+			execFileSync(
+				path.join(pgBin, 'createdb'),
+				['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'n8n'],
+				{ stdio: 'pipe' },
+			);
 			break;
 		} catch (error) {
 			if (Date.now() > deadline) {
 				await server.stop();
-				throw new Error(`PostgreSQL did not start: ${String(error.stderr || error.message)}\n${server.output.join('\n')}`);
+				throw new Error(
+					`PostgreSQL did not start: ${String(error.stderr || error.message)}\n${server.output.join('\n')}`,
+				);
 			}
 			await wait(200);
 		}
@@ -197,7 +251,18 @@ function redisPing(port) {
 /** A redis-server on 127.0.0.1:`port`, nothing persisted. */
 async function startRedis({ redisServer, dir, port }) {
 	fs.mkdirSync(dir, { recursive: true });
-	const server = spawnService('redis', redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+	const server = spawnService('redis', redisServer, [
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--dir',
+		dir,
+	]);
 	const deadline = Date.now() + 20_000;
 	while (!(await redisPing(port))) {
 		if (Date.now() > deadline) {
@@ -262,7 +327,13 @@ function startedExecutions(n8n) {
  * Starts the whole deployment. `workers` workers with `concurrency` jobs each; `processingDelayMs` for
  * the emulators; `lock` shortens Bull's lock and stalled check (see queueEnvironment).
  */
-async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 300, lock, log = () => {} } = {}) {
+async function startQueue({
+	workers = 2,
+	concurrency = 5,
+	processingDelayMs = 300,
+	lock,
+	log = () => {},
+} = {}) {
 	const services = ensureQueueServices({ log });
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-'));
 	fs.chmodSync(root, 0o755); // the postgres user enters it for its data folder
@@ -280,22 +351,51 @@ async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 30
 	deployment.close = close;
 	try {
 		let t = Date.now();
-		const pg = await startPostgres({ pgBin: services.pgBin, dir: path.join(root, 'postgres'), port: await freePortBlock() });
+		const pg = await startPostgres({
+			pgBin: services.pgBin,
+			dir: path.join(root, 'postgres'),
+			port: await freePortBlock(),
+		});
 		started.push(pg);
-		const redis = await startRedis({ redisServer: services.redisServer, dir: path.join(root, 'redis'), port: await freePortBlock() });
+		const redis = await startRedis({
+			redisServer: services.redisServer,
+			dir: path.join(root, 'redis'),
+			port: await freePortBlock(),
+		});
 		started.push(redis);
 		deployment.pg = pg;
 		deployment.redis = redis;
 		log(`PostgreSQL on ${pg.port}, Redis on ${redis.port} (${Date.now() - t} ms)`);
-		const ports = { hispeech: 0, transcribeapi: 0, speechischeap: 0, speechischeapUpload: 0, audiototextai: 0, sttai: 0, files: 0 };
+		const ports = {
+			hispeech: 0,
+			transcribeapi: 0,
+			speechischeap: 0,
+			speechischeapUpload: 0,
+			audiototextai: 0,
+			sttai: 0,
+			files: 0,
+		};
 		deployment.stack = await startEmulators({ ports, samplesDir, processingDelayMs });
 
 		const webhookPort = await freePortBlock();
 		const webhookUrl = `http://127.0.0.1:${webhookPort}`;
-		const shared = queueEnvironment({ pg, redis, encryptionKey: crypto.randomBytes(24).toString('hex'), webhookUrl: `${webhookUrl}/`, samplesDir, lock });
+		const shared = queueEnvironment({
+			pg,
+			redis,
+			encryptionKey: crypto.randomBytes(24).toString('hex'),
+			webhookUrl: `${webhookUrl}/`,
+			samplesDir,
+			lock,
+		});
 		deployment.env = shared;
 		const make = (name, port, options = {}) => {
-			const n8n = new N8n({ userFolder: path.join(root, name), port, env: { ...shared, ...options.env }, command: options.command, args: options.args });
+			const n8n = new N8n({
+				userFolder: path.join(root, name),
+				port,
+				env: { ...shared, ...options.env },
+				command: options.command,
+				args: options.args,
+			});
 			n8n.name = name;
 			n8n.log = [];
 			n8n.onOutput = (line) => {
@@ -314,17 +414,28 @@ async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 30
 			const name = `worker${++workerCount}`;
 			// A worker's `port` is its health server (/healthz/readiness); the task broker takes port + 1.
 			const port = await freePortBlock();
-			const worker = make(name, port, { command: 'worker', args: [`--concurrency=${concurrency}`], env: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } });
+			const worker = make(name, port, {
+				command: 'worker',
+				args: [`--concurrency=${concurrency}`],
+				env: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) },
+			});
 			deployment.workers.push(worker);
 			await worker.start();
 			trackN8n(worker);
 			return worker;
 		};
-		deployment.workflows = exampleWorkflows({ urls: deployment.stack.urls, n8nUrl: webhookUrl, samplesDir });
+		deployment.workflows = exampleWorkflows({
+			urls: deployment.stack.urls,
+			n8nUrl: webhookUrl,
+			samplesDir,
+		});
 		t = Date.now();
 		// The CLI runs the database migrations once, before any server starts.
 		await main.importJson('credentials', credentialsFor(deployment.stack.urls));
-		await main.importJson('workflows', deployment.workflows.map(({ file, ...workflow }) => workflow));
+		await main.importJson(
+			'workflows',
+			deployment.workflows.map(({ file, ...workflow }) => workflow),
+		);
 		const timings = { importMs: Date.now() - t };
 		t = Date.now();
 		await main.start();
@@ -337,7 +448,9 @@ async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 30
 		]);
 		timings.othersMs = Date.now() - t;
 		deployment.timings = timings;
-		log(`n8n main ${main.url}, webhook ${webhookUrl}, ${workers} worker(s): ${JSON.stringify(timings)}`);
+		log(
+			`n8n main ${main.url}, webhook ${webhookUrl}, ${workers} worker(s): ${JSON.stringify(timings)}`,
+		);
 		return deployment;
 	} catch (error) {
 		await close();
@@ -345,6 +458,16 @@ async function startQueue({ workers = 2, concurrency = 5, processingDelayMs = 30
 	}
 }
 
-module.exports = { ensureQueueServices, startQueue, startPostgres, startRedis, queueEnvironment, startedExecutions, freePortBlock, signalGroup, trackN8n };
+module.exports = {
+	ensureQueueServices,
+	startQueue,
+	startPostgres,
+	startRedis,
+	queueEnvironment,
+	startedExecutions,
+	freePortBlock,
+	signalGroup,
+	trackN8n,
+};
 
 if (require.main === module && process.argv.includes('--install')) ensureQueueServices();

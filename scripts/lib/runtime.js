@@ -17,7 +17,11 @@ const { execFileSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE_DIR =
-	process.env.N8N_RUNTIME_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-transcription');
+	process.env.N8N_RUNTIME_CACHE ||
+	path.join(
+		process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+		'n8n-nodes-transcription',
+	);
 const STAMP = '.runtime-stamp';
 /** Where a native module's build leaves the `.node` file it loads (default build/Release). */
 const BUILD_DIRS = { 'isolated-vm': ['out'] };
@@ -32,22 +36,36 @@ function lineOf(line = process.env.N8N_LINE || '2') {
 	if (line === '1') {
 		// 1.123 runs on Node 20/22; its headers come with the Node installation (e.g. /usr/include/node).
 		const major = Number(process.versions.node.split('.')[0]);
-		if (major !== 20 && major !== 22) throw new Error(`n8n 1.x needs Node 20 or 22 to run the runtime; this is Node ${process.versions.node}`);
+		if (major !== 20 && major !== 22)
+			throw new Error(
+				`n8n 1.x needs Node 20 or 22 to run the runtime; this is Node ${process.versions.node}`,
+			);
 		const nodeDir = path.resolve(process.execPath, '../..');
-		return { line, dir: path.join(ROOT, 'n8n-runtime', 'lts-1.x'), nodeDir, nodeBin: process.execPath, natives: ['sqlite3', 'isolated-vm'] };
+		return {
+			line,
+			dir: path.join(ROOT, 'n8n-runtime', 'lts-1.x'),
+			nodeDir,
+			nodeBin: process.execPath,
+			natives: ['sqlite3', 'isolated-vm'],
+		};
 	}
 	throw new Error(`Unknown n8n line "${line}" (use 1 or 2)`);
 }
 
 function inputsHash(dir) {
 	const hash = crypto.createHash('sha256');
-	for (const file of ['package.json', 'package-lock.json', '.npmrc']) hash.update(fs.readFileSync(path.join(dir, file)));
+	for (const file of ['package.json', 'package-lock.json', '.npmrc'])
+		hash.update(fs.readFileSync(path.join(dir, file)));
 	return hash.digest('hex');
 }
 
 /** The environment that runs n8n (and npm rebuilds) with the runtime's Node first on PATH. */
 function runtimeEnv(rt, extra = {}) {
-	return { ...process.env, PATH: `${path.dirname(rt.nodeBin)}${path.delimiter}${process.env.PATH}`, ...extra };
+	return {
+		...process.env,
+		PATH: `${path.dirname(rt.nodeBin)}${path.delimiter}${process.env.PATH}`,
+		...extra,
+	};
 }
 
 function run(cmd, args, options) {
@@ -67,7 +85,8 @@ function ensureNative(rt, name, abi, log) {
 	const release = path.join(moduleDir, ...(BUILD_DIRS[name] ?? ['build', 'Release']));
 	if (fs.existsSync(cached)) {
 		fs.mkdirSync(release, { recursive: true });
-		for (const file of fs.readdirSync(cached)) fs.copyFileSync(path.join(cached, file), path.join(release, file));
+		for (const file of fs.readdirSync(cached))
+			fs.copyFileSync(path.join(cached, file), path.join(release, file));
 		log(`${name}@${version}: reused the built binary from ${cached}`);
 		return 'cached';
 	}
@@ -80,7 +99,8 @@ function ensureNative(rt, name, abi, log) {
 	const built = fs.readdirSync(release).filter((file) => file.endsWith('.node'));
 	if (built.length === 0) throw new Error(`Building ${name} produced no .node file in ${release}`);
 	fs.mkdirSync(`${cached}.tmp`, { recursive: true });
-	for (const file of built) fs.copyFileSync(path.join(release, file), path.join(`${cached}.tmp`, file));
+	for (const file of built)
+		fs.copyFileSync(path.join(release, file), path.join(`${cached}.tmp`, file));
 	fs.rmSync(cached, { recursive: true, force: true });
 	fs.renameSync(`${cached}.tmp`, cached);
 	return 'built';
@@ -102,9 +122,12 @@ function ensureRuntime(line, { log = (msg) => console.log(`[runtime] ${msg}`) } 
 	const started = Date.now();
 	// npm ci and the native builds are stamped separately, so an interrupted build does not reinstall.
 	const installedFile = path.join(rt.dir, 'node_modules', '.runtime-installed');
-	const installed = fs.existsSync(installedFile) && fs.readFileSync(installedFile, 'utf8').trim() === hash;
+	const installed =
+		fs.existsSync(installedFile) && fs.readFileSync(installedFile, 'utf8').trim() === hash;
 	if (!installed) {
-		log(`installing n8n (line ${rt.line}) into ${path.relative(ROOT, rt.dir)} from its lockfile (a few minutes, ~2 GB)…`);
+		log(
+			`installing n8n (line ${rt.line}) into ${path.relative(ROOT, rt.dir)} from its lockfile (a few minutes, ~2 GB)…`,
+		);
 		run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: rt.dir });
 		fs.writeFileSync(installedFile, `${hash}\n`);
 		result.installed = true;
@@ -112,7 +135,9 @@ function ensureRuntime(line, { log = (msg) => console.log(`[runtime] ${msg}`) } 
 	const abi = nodeAbi(rt);
 	for (const name of rt.natives) result.natives[name] = ensureNative(rt, name, abi, log);
 	// Prove the natives load with the runtime's Node before declaring the install complete.
-	const check = rt.natives.map((name) => `require(${JSON.stringify(path.join(rt.dir, 'node_modules', name))})`).join(';');
+	const check = rt.natives
+		.map((name) => `require(${JSON.stringify(path.join(rt.dir, 'node_modules', name))})`)
+		.join(';');
 	execFileSync(rt.nodeBin, ['-e', check], { stdio: 'inherit' });
 	fs.writeFileSync(stampFile, `${hash}\n`);
 	log(`n8n line ${rt.line} ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -120,4 +145,3 @@ function ensureRuntime(line, { log = (msg) => console.log(`[runtime] ${msg}`) } 
 }
 
 module.exports = { ensureRuntime, lineOf, runtimeEnv, ROOT, CACHE_DIR };
-

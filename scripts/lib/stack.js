@@ -45,7 +45,12 @@ const API_KEYS = {
 const CALLBACK_SECRET = 'local-callback-secret';
 
 /** The n8n owner account (created from environment variables, no sign-up screen). */
-const OWNER = { email: 'owner@example.com', password: 'Transcribe-2026', firstName: 'Local', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Transcribe-2026',
+	firstName: 'Local',
+	lastName: 'Owner',
+};
 
 /** Credential ids used in the rewritten examples, by credential type. */
 const CREDENTIAL_IDS = {
@@ -82,7 +87,8 @@ function writeSamples(dir) {
 	for (const [name, size] of Object.entries(SAMPLES)) {
 		const file = path.join(dir, name);
 		fs.mkdirSync(path.dirname(file), { recursive: true });
-		if (!fs.existsSync(file) || fs.statSync(file).size !== size) fs.writeFileSync(file, sampleBytes(name, size));
+		if (!fs.existsSync(file) || fs.statSync(file).size !== size)
+			fs.writeFileSync(file, sampleBytes(name, size));
 		paths[name] = file;
 	}
 	return paths;
@@ -92,7 +98,11 @@ function writeSamples(dir) {
  * Starts every emulator and the sample file server. `ports` may leave any entry 0 (a free port).
  * `processingDelayMs` makes async jobs take that long (so the editor shows them waiting).
  */
-async function startEmulators({ ports = DEFAULT_PORTS, samplesDir, processingDelayMs = 1500 } = {}) {
+async function startEmulators({
+	ports = DEFAULT_PORTS,
+	samplesDir,
+	processingDelayMs = 1500,
+} = {}) {
 	const samples = writeSamples(samplesDir);
 	const started = [];
 	const start = async (promise) => {
@@ -101,15 +111,39 @@ async function startEmulators({ ports = DEFAULT_PORTS, samplesDir, processingDel
 		return emu;
 	};
 	try {
-		const hispeech = await start(startHispeechEmulator({ port: ports.hispeech, apiKey: API_KEYS.hispeech, processingDelayMs }));
-		const transcribeapi = await start(startTranscribeApiEmulator({ port: ports.transcribeapi, apiKey: API_KEYS.transcribeapi, processingDelayMs }));
-		const speechischeap = await start(
-			startSpeechIsCheapEmulator({ port: ports.speechischeap, uploadPort: ports.speechischeapUpload, apiKey: API_KEYS.speechischeap, processingDelayMs }),
+		const hispeech = await start(
+			startHispeechEmulator({ port: ports.hispeech, apiKey: API_KEYS.hispeech, processingDelayMs }),
 		);
-		const audiototextai = await start(startAudioToTextAiEmulator({ port: ports.audiototextai, apiKey: API_KEYS.audiototextai, processingDelayMs }));
+		const transcribeapi = await start(
+			startTranscribeApiEmulator({
+				port: ports.transcribeapi,
+				apiKey: API_KEYS.transcribeapi,
+				processingDelayMs,
+			}),
+		);
+		const speechischeap = await start(
+			startSpeechIsCheapEmulator({
+				port: ports.speechischeap,
+				uploadPort: ports.speechischeapUpload,
+				apiKey: API_KEYS.speechischeap,
+				processingDelayMs,
+			}),
+		);
+		const audiototextai = await start(
+			startAudioToTextAiEmulator({
+				port: ports.audiototextai,
+				apiKey: API_KEYS.audiototextai,
+				processingDelayMs,
+			}),
+		);
 		const sttai = await start(startSttAiEmulator({ port: ports.sttai, apiKey: API_KEYS.sttai }));
 		const files = await start(
-			startFileServer(Object.fromEntries(Object.entries(samples).map(([name, file]) => [`/${name}`, { path: file }])), { port: ports.files }),
+			startFileServer(
+				Object.fromEntries(
+					Object.entries(samples).map(([name, file]) => [`/${name}`, { path: file }]),
+				),
+				{ port: ports.files },
+			),
 		);
 		return {
 			emulators: { hispeech, transcribeapi, speechischeap, audiototextai, sttai, files },
@@ -135,16 +169,40 @@ async function startEmulators({ ports = DEFAULT_PORTS, samplesDir, processingDel
 /** The credentials for `n8n import:credentials` (plain data; n8n encrypts it on import). */
 function credentialsFor(urls) {
 	return [
-		{ id: CREDENTIAL_IDS.hispeechApi, name: 'Hispeech account', type: 'hispeechApi', data: { apiKey: API_KEYS.hispeech, baseUrl: urls.hispeech } },
-		{ id: CREDENTIAL_IDS.transcribeApiApi, name: 'TranscribeAPI account', type: 'transcribeApiApi', data: { apiKey: API_KEYS.transcribeapi, baseUrl: urls.transcribeapi } },
+		{
+			id: CREDENTIAL_IDS.hispeechApi,
+			name: 'Hispeech account',
+			type: 'hispeechApi',
+			data: { apiKey: API_KEYS.hispeech, baseUrl: urls.hispeech },
+		},
+		{
+			id: CREDENTIAL_IDS.transcribeApiApi,
+			name: 'TranscribeAPI account',
+			type: 'transcribeApiApi',
+			data: { apiKey: API_KEYS.transcribeapi, baseUrl: urls.transcribeapi },
+		},
 		{
 			id: CREDENTIAL_IDS.speechIsCheapApi,
 			name: 'Speech Is Cheap account',
 			type: 'speechIsCheapApi',
-			data: { apiKey: API_KEYS.speechischeap, baseUrl: urls.speechischeap, uploadBaseUrl: urls.speechischeapUpload },
+			data: {
+				apiKey: API_KEYS.speechischeap,
+				baseUrl: urls.speechischeap,
+				uploadBaseUrl: urls.speechischeapUpload,
+			},
 		},
-		{ id: CREDENTIAL_IDS.audioToTextAiApi, name: 'AudioToTextAI account', type: 'audioToTextAiApi', data: { apiKey: API_KEYS.audiototextai, baseUrl: urls.audiototextai } },
-		{ id: CREDENTIAL_IDS.sttAiApi, name: 'STT.ai account', type: 'sttAiApi', data: { apiKey: API_KEYS.sttai, baseUrl: urls.sttai, accountBaseUrl: urls.sttaiAccount } },
+		{
+			id: CREDENTIAL_IDS.audioToTextAiApi,
+			name: 'AudioToTextAI account',
+			type: 'audioToTextAiApi',
+			data: { apiKey: API_KEYS.audiototextai, baseUrl: urls.audiototextai },
+		},
+		{
+			id: CREDENTIAL_IDS.sttAiApi,
+			name: 'STT.ai account',
+			type: 'sttAiApi',
+			data: { apiKey: API_KEYS.sttai, baseUrl: urls.sttai, accountBaseUrl: urls.sttaiAccount },
+		},
 	].map((credential) => ({ ...credential, isManaged: false }));
 }
 

@@ -11,7 +11,11 @@ export async function getLanguages(this: ILoadOptionsFunctions): Promise<INodePr
 	} catch {
 		// The credential may not be set yet, or the service unreachable: offer the common languages.
 	}
-	const options = languages.map((language) => ({ name: language.name || language.code, value: language.code }));
-	if (!options.some((option) => option.value === '')) options.unshift({ name: 'Auto-detect', value: '' });
+	const options = languages.map((language) => ({
+		name: language.name || language.code,
+		value: language.code,
+	}));
+	if (!options.some((option) => option.value === ''))
+		options.unshift({ name: 'Auto-detect', value: '' });
 	return options;
 }

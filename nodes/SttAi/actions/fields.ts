@@ -22,9 +22,15 @@ export function textField(show: Show, description: string): INodeProperties {
 	};
 }
 
-export function readInputText(context: IExecuteFunctions, itemIndex: number, name = 'text', label = 'Text'): string {
+export function readInputText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name = 'text',
+	label = 'Text',
+): string {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+	const text =
+		typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
 	if (text.trim() === '') {
 		throw new NodeOperationError(context.getNode(), `The "${label}" field is empty`, {
 			itemIndex,
@@ -72,7 +78,11 @@ export function isRaw(context: IExecuteFunctions, itemIndex: number): boolean {
 	return context.getNodeParameter('output', itemIndex, 'simplified') === 'raw';
 }
 
-export function binaryOutputField(show: Show, what: string, name = 'binaryOutputProperty'): INodeProperties {
+export function binaryOutputField(
+	show: Show,
+	what: string,
+	name = 'binaryOutputProperty',
+): INodeProperties {
 	return {
 		displayName: 'Put Output File in Field',
 		name,

@@ -18,7 +18,8 @@ export async function getModels(this: ILoadOptionsFunctions): Promise<INodePrope
 		.map((model) => ({
 			name: String(model.name ?? model.id),
 			value: model.id as string,
-			description: typeof model.speed === 'string' ? `Speed: ${model.speed.replace(/_/g, ' ')}` : undefined,
+			description:
+				typeof model.speed === 'string' ? `Speed: ${model.speed.replace(/_/g, ' ')}` : undefined,
 		}));
 }
 
@@ -32,7 +33,10 @@ export async function getLanguages(this: ILoadOptionsFunctions): Promise<INodePr
 	}
 	if (languages.length === 0) languages = FALLBACK_LANGUAGES;
 	const options = languages
-		.filter((language) => typeof language.code === 'string' && language.code !== '' && language.code !== 'auto')
+		.filter(
+			(language) =>
+				typeof language.code === 'string' && language.code !== '' && language.code !== 'auto',
+		)
 		.map((language) => ({
 			name: capitalize(String(language.name ?? language.code)),
 			value: language.code as string,

@@ -6,7 +6,10 @@ import { listLanguages } from '../../api';
 export const description: INodeProperties[] = [];
 
 /** One output item per supported language (code "" is auto-detection). */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items.slice(0, 1), async (itemIndex) => {
 		const languages = await listLanguages(this, itemIndex);
 		return languages.map((language) => ({ json: { code: language.code, name: language.name } }));

@@ -7,7 +7,11 @@ import { getTranscription, normalizeTranscription } from '../../api';
 const show = { resource: ['transcription'], operation: ['get'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(show, 'The transcription to get, e.g. from Transcribe run with "Don\'t Wait"', '550e8400-e29b-41d4-a716-446655440000'),
+	jobIdField(
+		show,
+		'The transcription to get, e.g. from Transcribe run with "Don\'t Wait"',
+		'550e8400-e29b-41d4-a716-446655440000',
+	),
 	{
 		displayName: 'Include Segments',
 		name: 'segments',
@@ -19,11 +23,16 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: true }),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex);
 		const segments = this.getNodeParameter('segments', itemIndex, true) as boolean;
 		const data = await getTranscription(this, jobId, itemIndex, { segments });
-		return [await transcriptItem(this, itemIndex, normalizeTranscription(this, data, itemIndex), data)];
+		return [
+			await transcriptItem(this, itemIndex, normalizeTranscription(this, data, itemIndex), data),
+		];
 	});
 }

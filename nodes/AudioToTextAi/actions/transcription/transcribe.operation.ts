@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
@@ -13,11 +18,24 @@ import {
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
-import { perJobCallbacks, pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
+import {
+	perJobCallbacks,
+	pollJobs,
+	settle,
+	submitThenPause,
+	submitThenWait,
+	waitsForCallbacks,
+} from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readBoolean, readText } from '../../../shared/transcript';
 import type { TranscribeOptions } from '../../api';
-import { checkTranscription, getTranscription, jobFailedError, normalizeTranscription, transcribe } from '../../api';
+import {
+	checkTranscription,
+	getTranscription,
+	jobFailedError,
+	normalizeTranscription,
+	transcribe,
+} from '../../api';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
@@ -27,7 +45,8 @@ export const description: INodeProperties[] = [
 			? {
 					...field,
 					placeholder: 'https://www.youtube.com/watch?v=…',
-					description: 'A direct audio or video URL, or a YouTube link. AudioToTextAI downloads it itself.',
+					description:
+						'A direct audio or video URL, or a YouTube link. AudioToTextAI downloads it itself.',
 				}
 			: field,
 	),
@@ -36,8 +55,16 @@ export const description: INodeProperties[] = [
 		name: 'model',
 		type: 'options',
 		options: [
-			{ name: 'Whisper Large V3', value: 'whisper-large-v3', description: 'The most accurate (default)' },
-			{ name: 'Whisper Turbo', value: 'whisper-turbo', description: 'Faster, slightly less accurate' },
+			{
+				name: 'Whisper Large V3',
+				value: 'whisper-large-v3',
+				description: 'The most accurate (default)',
+			},
+			{
+				name: 'Whisper Turbo',
+				value: 'whisper-turbo',
+				description: 'Faster, slightly less accurate',
+			},
 		],
 		default: 'whisper-large-v3',
 		displayOptions: { show },
@@ -53,7 +80,12 @@ export const description: INodeProperties[] = [
 		hint: 'Auto-detect leaves the language to AudioToTextAI. An expression gives an ISO 639-1 code such as "en".',
 		displayOptions: { show },
 	},
-	...waitFields(show, ['poll', 'callback', 'none'], { mode: 'poll', intervalSeconds: 5, minIntervalSeconds: 0.1, maxWaitMinutes: 180 }),
+	...waitFields(show, ['poll', 'callback', 'none'], {
+		mode: 'poll',
+		intervalSeconds: 5,
+		minIntervalSeconds: 0.1,
+		maxWaitMinutes: 180,
+	}),
 	...outputFields(show, { subtitles: true }),
 	{
 		displayName: 'Options',
@@ -114,13 +146,20 @@ export const description: INodeProperties[] = [
 
 const PROVIDER = { providerName: 'AudioToTextAI', laterOperation: 'Get' };
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (waitsForCallbacks(this, items.length)) {
 		return await submitThenPause(this, items, PROVIDER, async (itemIndex, callbackUrl) => {
 			const options = readOptions(this, itemIndex);
 			if (options.webhook_url) throw webhookOptionConflict(this, itemIndex);
 			options.webhook_url = callbackUrl;
-			return readJobId(this, await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options), itemIndex);
+			return readJobId(
+				this,
+				await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options),
+				itemIndex,
+			);
 		});
 	}
 	let pollSettings: PollSettings | undefined;
@@ -135,7 +174,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			});
 		}
 		const options = readOptions(this, itemIndex);
-		const answer = await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options);
+		const answer = await transcribe(
+			this,
+			itemIndex,
+			await readAudioInput(this, itemIndex),
+			options,
+		);
 		return { itemIndex, waitMode, jobId: readJobId(this, answer, itemIndex), answer };
 	};
 	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
@@ -160,13 +204,17 @@ async function waitForJobs(
 		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, answer));
 		else polled.push({ jobId: jobId!, itemIndex });
 	}
-	const check = async (job: PendingJob) => await checkTranscription(context, job.jobId, job.itemIndex);
+	const check = async (job: PendingJob) =>
+		await checkTranscription(context, job.jobId, job.itemIndex);
 	await pollJobs(context, polled, check, pollSettings, outcomes, finish);
 }
 
 function readJobId(context: IExecuteFunctions, answer: IDataObject, itemIndex: number): string {
 	const jobId = readText(answer.id ?? answer.uuid);
-	if (!jobId) throw new NodeOperationError(context.getNode(), 'AudioToTextAI returned no job ID', { itemIndex });
+	if (!jobId)
+		throw new NodeOperationError(context.getNode(), 'AudioToTextAI returned no job ID', {
+			itemIndex,
+		});
 	return jobId;
 }
 
@@ -187,7 +235,9 @@ function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeO
 		.map((word) => word.trim())
 		.filter(Boolean);
 	const webhookUrl = String(options.webhookUrl ?? '').trim();
-	const result: TranscribeOptions = { model: context.getNodeParameter('model', itemIndex) as string };
+	const result: TranscribeOptions = {
+		model: context.getNodeParameter('model', itemIndex) as string,
+	};
 	if (language) result.language = language;
 	for (const [option, field] of [
 		['diarization', 'diarization'],

@@ -36,7 +36,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Transcribe (OpenAI-Compatible)',
 				value: 'transcribeOpenAi',
-				description: 'Transcribe through the OpenAI-compatible endpoint, with timed segments for subtitles',
+				description:
+					'Transcribe through the OpenAI-compatible endpoint, with timed segments for subtitles',
 				action: 'Transcribe with timed segments',
 			},
 		],

@@ -5,14 +5,16 @@ import { runForEachItem } from '../../../shared/items';
 import { readText } from '../../../shared/transcript';
 import { deleteJob } from '../../api';
 
-
 const show = { resource: ['transcription'], operation: ['delete'] };
 
 export const description: INodeProperties[] = [
 	jobIdField(show, 'The job whose audio and transcript Hispeech should delete'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex);
 		const data = await deleteJob(this, jobId, itemIndex);

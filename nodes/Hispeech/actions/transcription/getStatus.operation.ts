@@ -4,15 +4,20 @@ import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../sh
 import { runForEachItem } from '../../../shared/items';
 import { getStatus, normalizeJob } from '../../api';
 
-
 const show = { resource: ['transcription'], operation: ['getStatus'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(show, 'The job to check. A secure-mode result can be read only once: this read consumes it.'),
+	jobIdField(
+		show,
+		'The job to check. A secure-mode result can be read only once: this read consumes it.',
+	),
 	...outputFields(show, { subtitles: false }),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex);
 		const data = await getStatus(this, jobId, itemIndex);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -114,7 +119,10 @@ interface Submission {
 	deleteAfterRead: boolean;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const outcomes: ItemOutcome[] = [];
 	const pending: PendingJob[] = [];
 	const submissions = new Map<number, Submission>();
@@ -128,7 +136,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const secureMode = this.getNodeParameter('secureMode', itemIndex) as boolean;
 			const ttlSeconds = secureMode ? readTtl(this, itemIndex) : undefined;
 			const deleteAfterRead =
-				!secureMode && waitMode !== 'none' && (this.getNodeParameter('deleteAfterRead', itemIndex, false) as boolean);
+				!secureMode &&
+				waitMode !== 'none' &&
+				(this.getNodeParameter('deleteAfterRead', itemIndex, false) as boolean);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const settings =
 				waitMode === 'poll'
@@ -151,7 +161,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const jobId = String(data.job_id ?? '');
 			if (jobId) submitted.push(`item ${itemIndex}: ${jobId}`);
 			if (waitMode === 'poll') {
-				if (!jobId) throw new NodeOperationError(this.getNode(), 'Hispeech returned no job ID', { itemIndex });
+				if (!jobId)
+					throw new NodeOperationError(this.getNode(), 'Hispeech returned no job ID', {
+						itemIndex,
+					});
 				// One wait serves all items, so its interval and limit come from the first polling item.
 				pollSettings = pollSettings ?? settings;
 				pending.push({ jobId, itemIndex });
@@ -160,9 +173,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				continue;
 			}
 			if (deleteAfterRead && jobId) await deleteQuietly(this, jobId, itemIndex);
-			outcomes.push({ output: [await transcriptItem(this, itemIndex, normalizeJob(this, data, itemIndex), data)] });
+			outcomes.push({
+				output: [await transcriptItem(this, itemIndex, normalizeJob(this, data, itemIndex), data)],
+			});
 		} catch (error) {
-			if (!this.continueOnFail()) throw withSubmittedJobs(forItem(this, error, itemIndex), submitted);
+			if (!this.continueOnFail())
+				throw withSubmittedJobs(forItem(this, error, itemIndex), submitted);
 			outcomes.push({ error: forItem(this, error, itemIndex) });
 		}
 	}
@@ -172,7 +188,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const results = await pollUntilDone(
 			this,
 			pending,
-			async (job) => await checkJob(this, job.jobId, job.itemIndex, submissions.get(job.itemIndex)!.secureMode),
+			async (job) =>
+				await checkJob(this, job.jobId, job.itemIndex, submissions.get(job.itemIndex)!.secureMode),
 			pollSettings,
 		);
 		for (const { jobId, itemIndex } of pending) {
@@ -182,9 +199,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				continue;
 			}
 			try {
-				if (submissions.get(itemIndex)!.deleteAfterRead) await deleteQuietly(this, jobId, itemIndex);
+				if (submissions.get(itemIndex)!.deleteAfterRead)
+					await deleteQuietly(this, jobId, itemIndex);
 				const normalized = normalizeJob(this, result.result, itemIndex);
-				outcomes[itemIndex] = { output: [await transcriptItem(this, itemIndex, normalized, result.result)] };
+				outcomes[itemIndex] = {
+					output: [await transcriptItem(this, itemIndex, normalized, result.result)],
+				};
 			} catch (error) {
 				outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
 			}
@@ -197,20 +217,30 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 function readTtl(context: IExecuteFunctions, itemIndex: number): number {
 	const ttl = context.getNodeParameter('ttlSeconds', itemIndex) as unknown;
 	if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 36000) {
-		throw new NodeOperationError(context.getNode(), `Time to Live must be a whole number from 1 to 36000 seconds, not ${JSON.stringify(ttl)}`, {
-			itemIndex,
-			description: 'Set "Time to Live (Seconds)" between 1 and 36000 (10 hours).',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Time to Live must be a whole number from 1 to 36000 seconds, not ${JSON.stringify(ttl)}`,
+			{
+				itemIndex,
+				description: 'Set "Time to Live (Seconds)" between 1 and 36000 (10 hours).',
+			},
+		);
 	}
 	return ttl;
 }
 
 /** Cleanup must not cost the user a transcript already in hand: a failure is only logged. */
-async function deleteQuietly(context: IExecuteFunctions, jobId: string, itemIndex: number): Promise<void> {
+async function deleteQuietly(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<void> {
 	try {
 		await deleteJob(context, jobId, itemIndex);
 	} catch (error) {
-		context.logger.warn(`Hispeech job ${jobId} was read but could not be deleted: ${(error as Error).message}`);
+		context.logger.warn(
+			`Hispeech job ${jobId} was read but could not be deleted: ${(error as Error).message}`,
+		);
 	}
 }
 
@@ -219,6 +249,7 @@ function withSubmittedJobs(error: Error, submitted: string[]): Error {
 	if (submitted.length === 0) return error;
 	const list = submitted.join(', ');
 	const withDescription = error as { description?: string | null };
-	withDescription.description = `${withDescription.description ?? ''} Jobs already submitted before this error (${list}) keep running at Hispeech: use Get Status with their IDs instead of re-running them.`.trim();
+	withDescription.description =
+		`${withDescription.description ?? ''} Jobs already submitted before this error (${list}) keep running at Hispeech: use Get Status with their IDs instead of re-running them.`.trim();
 	return error;
 }

@@ -1,6 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { audioInputFields, outputFields, readAudioSource, transcriptItem } from '../../../shared/descriptions';
+import {
+	audioInputFields,
+	outputFields,
+	readAudioSource,
+	transcriptItem,
+} from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { normalizeOpenAi, transcribeOpenAiCompatible } from '../../api';
 
@@ -11,7 +16,10 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: true }),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const source = await readAudioSource(this, itemIndex);
 		const data = await transcribeOpenAiCompatible(this, itemIndex, source, {});

@@ -7,10 +7,17 @@ import { cancelJob } from '../../api';
 const show = { resource: ['job'], operation: ['cancel'] };
 
 export const description: INodeProperties[] = [
-	jobIdField(show, 'The job to cancel. Only PENDING jobs can be canceled.', '00000000-1111-7222-b333-444444444444-sic'),
+	jobIdField(
+		show,
+		'The job to cancel. Only PENDING jobs can be canceled.',
+		'00000000-1111-7222-b333-444444444444-sic',
+	),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex, 'Create');
 		const message = await cancelJob(this, jobId, itemIndex);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
@@ -13,7 +18,14 @@ import {
 } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
-import { perJobCallbacks, pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
+import {
+	perJobCallbacks,
+	pollJobs,
+	settle,
+	submitThenPause,
+	submitThenWait,
+	waitsForCallbacks,
+} from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readText } from '../../../shared/transcript';
 import {
@@ -61,7 +73,8 @@ export const description: INodeProperties[] = [
 				name: 'labelAudio',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add an audio classification label (such as "music") to each segment. A paid add-on.',
+				description:
+					'Whether to add an audio classification label (such as "music") to each segment. A paid add-on.',
 			},
 			{
 				displayName: 'Hotwords',
@@ -77,7 +90,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'en',
-				description: 'Two-letter ISO 639-1 code. Leave empty to detect the language from the first segment.',
+				description:
+					'Two-letter ISO 639-1 code. Leave empty to detect the language from the first segment.',
 			},
 			{
 				displayName: 'Minimum Confidence',
@@ -85,21 +99,24 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				default: 0.5,
-				description: 'Segments below this confidence are left out (also non-speech labels when Audio Labels is on)',
+				description:
+					'Segments below this confidence are left out (also non-speech labels when Audio Labels is on)',
 			},
 			{
 				displayName: 'Private',
 				name: 'isPrivate',
 				type: 'boolean',
 				default: false,
-				description: 'Whether Speech is Cheap should redact the input URL (this limits its ability to troubleshoot)',
+				description:
+					'Whether Speech is Cheap should redact the input URL (this limits its ability to troubleshoot)',
 			},
 			{
 				displayName: 'Prompt',
 				name: 'prompt',
 				type: 'string',
 				default: '',
-				description: 'A custom prompt that sets the transcription style. Write it in the language of the audio.',
+				description:
+					'A custom prompt that sets the transcription style. Write it in the language of the audio.',
 			},
 			{
 				displayName: 'Segment Duration (Seconds)',
@@ -145,15 +162,28 @@ export const description: INodeProperties[] = [
 
 const PROVIDER = { providerName: 'Speech is Cheap', laterOperation: 'Get' };
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (waitsForCallbacks(this, items.length)) {
 		return await submitThenPause(this, items, PROVIDER, async (itemIndex, callbackUrl) => {
-			const parameters = readCreateParameters(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+			const parameters = readCreateParameters(
+				this.getNodeParameter('options', itemIndex, {}) as IDataObject,
+			);
 			if (parameters.webhook_url) throw webhookOptionConflict(this, itemIndex);
 			parameters.webhook_url = callbackUrl;
-			const body = await createJob(this, itemIndex, await readAudioInput(this, itemIndex), parameters);
+			const body = await createJob(
+				this,
+				itemIndex,
+				await readAudioInput(this, itemIndex),
+				parameters,
+			);
 			const jobId = readText(asJob(this, body, itemIndex).id);
-			if (!jobId) throw new NodeOperationError(this.getNode(), 'Speech is Cheap returned no job ID', { itemIndex });
+			if (!jobId)
+				throw new NodeOperationError(this.getNode(), 'Speech is Cheap returned no job ID', {
+					itemIndex,
+				});
 			return jobId;
 		});
 	}
@@ -168,9 +198,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				minIntervalSeconds: 0.1,
 			});
 		}
-		const parameters = readCreateParameters(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+		const parameters = readCreateParameters(
+			this.getNodeParameter('options', itemIndex, {}) as IDataObject,
+		);
 		if (waitMode === 'stream') parameters.can_stream_output = true;
-		const body = await createJob(this, itemIndex, await readAudioInput(this, itemIndex), parameters);
+		const body = await createJob(
+			this,
+			itemIndex,
+			await readAudioInput(this, itemIndex),
+			parameters,
+		);
 		if (waitMode === 'stream') {
 			// Each stream is read at once, so every item's stream is consumed while the others run.
 			const reading = readJobStream(this, body, itemIndex);
@@ -212,18 +249,30 @@ async function waitForJobs(
 			streamed.push(
 				(async () => {
 					const job = await settle(context, itemIndex, async () => ({ json: await answer }));
-					outcomes.set(itemIndex, 'error' in job ? job : await finish(itemIndex, job.output[0].json, true));
+					outcomes.set(
+						itemIndex,
+						'error' in job ? job : await finish(itemIndex, job.output[0].json, true),
+					);
 				})(),
 			);
 		} else if (jobId) polled.push({ jobId, itemIndex });
 		else {
 			outcomes.set(itemIndex, {
-				error: new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', { itemIndex }),
+				error: new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', {
+					itemIndex,
+				}),
 			});
 		}
 	}
 	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
-	const polling = pollJobs(context, polled, check, pollSettings, outcomes, async (itemIndex, job) => await finish(itemIndex, job, true));
+	const polling = pollJobs(
+		context,
+		polled,
+		check,
+		pollSettings,
+		outcomes,
+		async (itemIndex, job) => await finish(itemIndex, job, true),
+	);
 	await Promise.all([...streamed, polling]);
 }
 
@@ -231,7 +280,8 @@ async function waitForJobs(
 // Speech is Cheap posts the finished job itself (and only its webhook says why a job failed).
 export const callbacks = perJobCallbacks(
 	{ ...PROVIDER, callbackCarriesJob: true },
-	async (context, jobId, itemIndex) => asJob(context, await getJob(context, jobId, itemIndex), itemIndex),
+	async (context, jobId, itemIndex) =>
+		asJob(context, await getJob(context, jobId, itemIndex), itemIndex),
 	normalizeJob,
 	jobEndedError,
 );

@@ -18,8 +18,16 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'JSON', value: 'json', description: 'The job with its transcript' },
-			{ name: 'SRT', value: 'srt', description: 'SubRip subtitles made by Speech is Cheap, as a binary file' },
-			{ name: 'VTT', value: 'vtt', description: 'WebVTT subtitles made by Speech is Cheap, as a binary file' },
+			{
+				name: 'SRT',
+				value: 'srt',
+				description: 'SubRip subtitles made by Speech is Cheap, as a binary file',
+			},
+			{
+				name: 'VTT',
+				value: 'vtt',
+				description: 'WebVTT subtitles made by Speech is Cheap, as a binary file',
+			},
 		],
 		default: 'json',
 		displayOptions: { show },
@@ -35,7 +43,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex, 'Create');
 		const format = this.getNodeParameter('format', itemIndex, 'json') as SubtitleFormat | 'json';
@@ -46,11 +57,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const body = await getJob(this, jobId, itemIndex, { format });
 		// Unfinished jobs answer JSON whatever the format asked for.
 		if (typeof body !== 'string' || !isSubtitles(body, format)) {
-			const status = body && typeof body === 'object' ? mapStatus((body as { status?: unknown }).status) : undefined;
-			throw new NodeOperationError(this.getNode(), `Speech is Cheap job ${jobId} has no subtitles yet`, {
-				itemIndex,
-				description: `The job is ${status ?? 'not completed'}: subtitles exist only for completed jobs. Get it again once it is completed.`,
-			});
+			const status =
+				body && typeof body === 'object'
+					? mapStatus((body as { status?: unknown }).status)
+					: undefined;
+			throw new NodeOperationError(
+				this.getNode(),
+				`Speech is Cheap job ${jobId} has no subtitles yet`,
+				{
+					itemIndex,
+					description: `The job is ${status ?? 'not completed'}: subtitles exist only for completed jobs. Get it again once it is completed.`,
+				},
+			);
 		}
 		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'subtitles') as string;
 		const binary = await subtitleFile(this, body, format, `transcript-${jobId}`);
@@ -60,5 +78,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 function isSubtitles(text: string, format: SubtitleFormat): boolean {
 	const start = text.replace(/^\uFEFF/, '').trimStart();
-	return format === 'vtt' ? start.startsWith('WEBVTT') : /^\d+\s*\r?\n\d\d:\d\d/.test(start) || start === '';
+	return format === 'vtt'
+		? start.startsWith('WEBVTT')
+		: /^\d+\s*\r?\n\d\d:\d\d/.test(start) || start === '';
 }

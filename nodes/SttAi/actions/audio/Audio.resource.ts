@@ -22,7 +22,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Text to Speech',
 				value: 'textToSpeech',
-				description: 'Speak a text in a voice cloned from a short reference clip; returns a WAV file',
+				description:
+					'Speak a text in a voice cloned from a short reference clip; returns a WAV file',
 				action: 'Convert text to speech',
 			},
 		],

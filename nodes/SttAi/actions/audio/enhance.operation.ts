@@ -13,7 +13,10 @@ export const description: INodeProperties[] = [
 	binaryOutputField(show, 'enhanced WAV file'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const source = await readAudioSource(this, itemIndex);
 		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
@@ -29,7 +32,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
 		return [
 			{
-				json: { fileName, mimeType: binary.mimeType, fileSize: binary.fileSize ?? null, sourceFileName: source.fileName },
+				json: {
+					fileName,
+					mimeType: binary.mimeType,
+					fileSize: binary.fileSize ?? null,
+					sourceFileName: source.fileName,
+				},
 				binary: { [property]: binary },
 			},
 		];

@@ -21,7 +21,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
-		displayName: 'The voice to clone comes from a reference clip of 3 to 10 seconds of clear speech',
+		displayName:
+			'The voice to clone comes from a reference clip of 3 to 10 seconds of clear speech',
 		name: 'referenceNotice',
 		type: 'notice',
 		default: '',
@@ -31,7 +32,10 @@ export const description: INodeProperties[] = [
 	binaryOutputField(show, 'generated WAV file'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex, 'speechText', 'Text');
 		const source = await readAudioSource(this, itemIndex);

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Analyze',
 				value: 'analyze',
-				description: 'Find sentiment, topics, entities, action items or questions, or redact personal data',
+				description:
+					'Find sentiment, topics, entities, action items or questions, or redact personal data',
 				action: 'Analyze a text',
 			},
 			{
@@ -31,7 +32,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Generate',
 				value: 'generate',
-				description: 'Write meeting notes, blog posts, show notes, quizzes and more from a transcript',
+				description:
+					'Write meeting notes, blog posts, show notes, quizzes and more from a transcript',
 				action: 'Generate content from a text',
 			},
 			{

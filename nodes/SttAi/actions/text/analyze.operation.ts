@@ -16,7 +16,11 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Action Items', value: 'action_items' },
 			{ name: 'Entities', value: 'entities', description: 'People, organizations, places, dates' },
-			{ name: 'PII Redaction', value: 'pii_redact', description: 'The text with personal data removed' },
+			{
+				name: 'PII Redaction',
+				value: 'pii_redact',
+				description: 'The text with personal data removed',
+			},
 			{ name: 'Questions', value: 'questions', description: 'The questions that were asked' },
 			{ name: 'Sentiment', value: 'sentiment' },
 			{ name: 'Topics', value: 'topics' },
@@ -27,15 +31,29 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The analysis and its type: { type, result, model }'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex);
 		const type = this.getNodeParameter('type', itemIndex) as string;
 		const data = await postText(this, PATHS.analyze, { text, type }, itemIndex);
 		if (isRaw(this, itemIndex)) return [{ json: data }];
 		// The docs show no answer: the result is read from the likely fields, or is the answer itself.
-		const rest = Object.fromEntries(Object.entries(data).filter(([key]) => !['type', 'model'].includes(key)));
-		const result = firstPresent(data, ['result', type, 'analysis', 'redacted_text', 'data']) ?? rest;
-		return [{ json: { type: readText(data.type) ?? type, result: result as string, model: readText(data.model) } }];
+		const rest = Object.fromEntries(
+			Object.entries(data).filter(([key]) => !['type', 'model'].includes(key)),
+		);
+		const result =
+			firstPresent(data, ['result', type, 'analysis', 'redacted_text', 'data']) ?? rest;
+		return [
+			{
+				json: {
+					type: readText(data.type) ?? type,
+					result: result as string,
+					model: readText(data.model),
+				},
+			},
+		];
 	});
 }

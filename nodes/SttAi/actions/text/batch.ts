@@ -38,7 +38,8 @@ export async function runBatched(
 			const results = await send(entries);
 			entries.forEach((entry, index) => (outcomes[entry.itemIndex] = { output: [results[index]] }));
 		} catch (error) {
-			for (const entry of entries) outcomes[entry.itemIndex] = { error: forItem(context, error, entry.itemIndex) };
+			for (const entry of entries)
+				outcomes[entry.itemIndex] = { error: forItem(context, error, entry.itemIndex) };
 		}
 	}
 	return collectOutput(context, outcomes);

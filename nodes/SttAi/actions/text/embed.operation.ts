@@ -12,8 +12,15 @@ export const description: INodeProperties[] = [
 	textField(show, 'The text to embed. The texts of all items go to STT.ai in one request.'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const prepare = (itemIndex: number) => ({ itemIndex, text: readInputText(this, itemIndex), key: 'all' });
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const prepare = (itemIndex: number) => ({
+		itemIndex,
+		text: readInputText(this, itemIndex),
+		key: 'all',
+	});
 	return await runBatched(this, items, prepare, async (entries) => {
 		const texts = entries.map((entry) => entry.text);
 		const data = await postText(this, PATHS.embed, { texts }, entries[0].itemIndex);
@@ -22,14 +29,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			throw new NodeOperationError(
 				this.getNode(),
 				`STT.ai answered ${Array.isArray(embeddings) ? embeddings.length : 'no'} embeddings for ${texts.length} texts`,
-				{ itemIndex: entries[0].itemIndex, description: 'The vectors cannot be matched to their items: retry.' },
+				{
+					itemIndex: entries[0].itemIndex,
+					description: 'The vectors cannot be matched to their items: retry.',
+				},
 			);
 		}
 		return (embeddings as number[][]).map((embedding, index) => ({
 			json: {
 				text: texts[index],
 				embedding,
-				dimensions: readNumber(data.dimensions) ?? (Array.isArray(embedding) ? embedding.length : null),
+				dimensions:
+					readNumber(data.dimensions) ?? (Array.isArray(embedding) ? embedding.length : null),
 			},
 		}));
 	});

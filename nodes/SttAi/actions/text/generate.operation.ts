@@ -9,7 +9,10 @@ import { isRaw, readInputText, simplifyField, textField } from '../fields';
 const show = { resource: ['text'], operation: ['generate'] };
 
 export const description: INodeProperties[] = [
-	textField(show, 'The transcript to write from. Defaults to the transcript from the previous node.'),
+	textField(
+		show,
+		'The transcript to write from. Defaults to the transcript from the previous node.',
+	),
 	{
 		displayName: 'Type',
 		name: 'type',
@@ -32,20 +35,38 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The generated content and its type: { type, content, model }'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex);
 		const type = this.getNodeParameter('type', itemIndex) as string;
 		const data = await postText(this, PATHS.generate, { text, type }, itemIndex);
 		if (isRaw(this, itemIndex)) return [{ json: data }];
 		// The docs show no answer: the content is read from the likely fields.
-		const content = firstPresent(data, ['content', 'result', 'generated_text', 'output', type, 'text']);
+		const content = firstPresent(data, [
+			'content',
+			'result',
+			'generated_text',
+			'output',
+			type,
+			'text',
+		]);
 		if (content === undefined) {
 			throw new NodeOperationError(this.getNode(), 'STT.ai answered without generated content', {
 				itemIndex,
 				description: `Received fields: ${Object.keys(data).join(', ') || 'none'}. Use Raw output to see the answer.`,
 			});
 		}
-		return [{ json: { type: readText(data.type) ?? type, content: content as string, model: readText(data.model) } }];
+		return [
+			{
+				json: {
+					type: readText(data.type) ?? type,
+					content: content as string,
+					model: readText(data.model),
+				},
+			},
+		];
 	});
 }

@@ -25,12 +25,23 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The summary, its style and the model: { summary, style, model }'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex);
 		const style = this.getNodeParameter('style', itemIndex) as string;
 		const data = await postText(this, PATHS.summarize, { text, style }, itemIndex);
 		if (isRaw(this, itemIndex)) return [{ json: data }];
-		return [{ json: { summary: readText(data.summary), style: readText(data.style) ?? style, model: readText(data.model) } }];
+		return [
+			{
+				json: {
+					summary: readText(data.summary),
+					style: readText(data.style) ?? style,
+					model: readText(data.model),
+				},
+			},
+		];
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
@@ -40,7 +45,10 @@ export const description: INodeProperties[] = [
 			'Whether to translate the texts of all items in one batch request (items with the same languages are sent together). Each item still gets its own translation.',
 		displayOptions: { show },
 	},
-	simplifyField(show, 'The translation and its languages: { translatedText, sourceLanguage, targetLanguage }'),
+	simplifyField(
+		show,
+		'The translation and its languages: { translatedText, sourceLanguage, targetLanguage }',
+	),
 ];
 
 interface Languages {
@@ -55,18 +63,27 @@ function readLanguages(context: IExecuteFunctions, itemIndex: number): Languages
 	};
 }
 
-function toItem(context: IExecuteFunctions, itemIndex: number, data: IDataObject, languages: Languages): INodeExecutionData {
+function toItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	data: IDataObject,
+	languages: Languages,
+): INodeExecutionData {
 	if (isRaw(context, itemIndex)) return { json: data };
 	return {
 		json: {
-			translatedText: readText(data.translated_text) ?? readText(data.translation) ?? readText(data.text),
+			translatedText:
+				readText(data.translated_text) ?? readText(data.translation) ?? readText(data.text),
 			sourceLanguage: readText(data.source_language) ?? languages.source ?? null,
 			targetLanguage: readText(data.target_language) ?? languages.target,
 		},
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (!(this.getNodeParameter('batch', 0, false) as boolean)) {
 		return await runForEachItem(this, items, async (itemIndex) => {
 			const text = readInputText(this, itemIndex);
@@ -93,11 +110,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			throw new NodeOperationError(
 				this.getNode(),
 				`STT.ai answered ${Array.isArray(translations) ? translations.length : 'no'} translations for ${texts.length} texts`,
-				{ itemIndex: first, description: 'The translations cannot be matched to their items. Turn off "Send All Items in One Request" and retry.' },
+				{
+					itemIndex: first,
+					description:
+						'The translations cannot be matched to their items. Turn off "Send All Items in One Request" and retry.',
+				},
 			);
 		}
 		return (translations as unknown[]).map((translation, index) => {
-			const entry = typeof translation === 'string' ? { translated_text: translation } : (translation as IDataObject);
+			const entry =
+				typeof translation === 'string'
+					? { translated_text: translation }
+					: (translation as IDataObject);
 			return toItem(this, entries[index].itemIndex, entry, languages);
 		});
 	});

@@ -30,7 +30,10 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The answer, its sources and the session: { answer, sources, sessionId }'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const id = readTranscriptId(this, itemIndex);
 		const question = readInputText(this, itemIndex, 'question', 'Question');

@@ -28,7 +28,10 @@ export const description: INodeProperties[] = [
 	binaryOutputField(show, 'exported file'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const id = readTranscriptId(this, itemIndex);
 		const format = this.getNodeParameter('format', itemIndex) as string;
@@ -44,7 +47,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
 		return [
 			{
-				json: { id, format, fileName, mimeType: binary.mimeType, fileSize: binary.fileSize ?? null },
+				json: {
+					id,
+					format,
+					fileName,
+					mimeType: binary.mimeType,
+					fileSize: binary.fileSize ?? null,
+				},
 				binary: { [property]: binary },
 			},
 		];

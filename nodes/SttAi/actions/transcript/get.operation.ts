@@ -12,11 +12,21 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: true }),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const id = readTranscriptId(this, itemIndex);
-		const response = await sttAiRequest<unknown>(this, { method: 'GET', path: PATHS.transcript(id), account: true, itemIndex });
+		const response = await sttAiRequest<unknown>(this, {
+			method: 'GET',
+			path: PATHS.transcript(id),
+			account: true,
+			itemIndex,
+		});
 		const data = asObject(this, response.body, itemIndex);
-		return [await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data)];
+		return [
+			await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data),
+		];
 	});
 }

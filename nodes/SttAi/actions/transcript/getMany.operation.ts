@@ -1,7 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
-import { LIST_QUERY, normalizeTranscript, PATHS, readTranscriptPage, sttAiRequest } from '../../api';
+import {
+	LIST_QUERY,
+	normalizeTranscript,
+	PATHS,
+	readTranscriptPage,
+	sttAiRequest,
+} from '../../api';
 import { isRaw, simplifyField } from '../fields';
 
 const show = { resource: ['transcript'], operation: ['getMany'] };
@@ -76,7 +87,10 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'Each transcript in the same shape as a transcription result'),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
@@ -90,7 +104,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (let page = 1; page <= MAX_PAGES && transcripts.length < limit; page++) {
 			qs[LIST_QUERY.page] = page;
 			qs[LIST_QUERY.pageSize] = Math.min(PAGE_SIZE, limit - transcripts.length);
-			const response = await sttAiRequest<unknown>(this, { method: 'GET', path: PATHS.transcripts, qs, account: true, itemIndex });
+			const response = await sttAiRequest<unknown>(this, {
+				method: 'GET',
+				path: PATHS.transcripts,
+				qs,
+				account: true,
+				itemIndex,
+			});
 			const { results, hasNext } = readTranscriptPage(response.body);
 			transcripts.push(...results);
 			if (!hasNext) break;
@@ -98,7 +118,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 		const raw = isRaw(this, itemIndex);
 		return transcripts.slice(0, limit).map((transcript) => ({
-			json: raw ? transcript : (normalizeTranscript(this, transcript, itemIndex) as unknown as IDataObject),
+			json: raw
+				? transcript
+				: (normalizeTranscript(this, transcript, itemIndex) as unknown as IDataObject),
 		}));
 	});
 }

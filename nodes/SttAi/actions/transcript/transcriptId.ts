@@ -1,7 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-export function transcriptIdField(show: Record<string, string[]>, description: string): INodeProperties {
+export function transcriptIdField(
+	show: Record<string, string[]>,
+	description: string,
+): INodeProperties {
 	return {
 		displayName: 'Transcript ID',
 		name: 'transcriptId',
@@ -19,7 +22,8 @@ export function readTranscriptId(context: IExecuteFunctions, itemIndex: number):
 	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
 		throw new NodeOperationError(context.getNode(), 'The transcript ID is empty', {
 			itemIndex,
-			description: 'Map the "jobId" field of a Get Many result, or paste the ID from your STT.ai dashboard.',
+			description:
+				'Map the "jobId" field of a Get Many result, or paste the ID from your STT.ai dashboard.',
 		});
 	}
 	return String(value).trim();

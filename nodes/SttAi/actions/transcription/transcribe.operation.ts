@@ -1,12 +1,29 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { audioInputFields, outputFields, readAudioSource, transcriptItem } from '../../../shared/descriptions';
+import {
+	audioInputFields,
+	outputFields,
+	readAudioSource,
+	transcriptItem,
+} from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { parseSubtitles } from '../../../shared/subtitles';
 import type { NormalizedTranscript } from '../../../shared/transcript';
 import { multipartBody } from '../../../shared/upload';
-import { asObject, MAX_FILE_BYTES, normalizeTranscript, PATHS, readAll, sttAiRequest } from '../../api';
+import {
+	asObject,
+	MAX_FILE_BYTES,
+	normalizeTranscript,
+	PATHS,
+	readAll,
+	sttAiRequest,
+} from '../../api';
 import { baseName, binaryOutputField, storeFile } from '../fields';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
@@ -55,10 +72,26 @@ export const description: INodeProperties[] = [
 		name: 'responseFormat',
 		type: 'options',
 		options: [
-			{ name: 'JSON', value: 'json', description: 'The transcript with timed segments, speakers and words' },
-			{ name: 'Plain Text File', value: 'txt', description: 'A .txt file, and the text in the JSON' },
-			{ name: 'SRT Subtitles File', value: 'srt', description: 'A .srt file, and its cues as segments' },
-			{ name: 'VTT Subtitles File', value: 'vtt', description: 'A .vtt file, and its cues as segments' },
+			{
+				name: 'JSON',
+				value: 'json',
+				description: 'The transcript with timed segments, speakers and words',
+			},
+			{
+				name: 'Plain Text File',
+				value: 'txt',
+				description: 'A .txt file, and the text in the JSON',
+			},
+			{
+				name: 'SRT Subtitles File',
+				value: 'srt',
+				description: 'A .srt file, and its cues as segments',
+			},
+			{
+				name: 'VTT Subtitles File',
+				value: 'vtt',
+				description: 'A .vtt file, and its cues as segments',
+			},
 		],
 		default: 'json',
 		displayOptions: { show },
@@ -67,16 +100,25 @@ export const description: INodeProperties[] = [
 	...outputFields({ ...show, responseFormat: ['json'] }, { subtitles: true }),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const format = this.getNodeParameter('responseFormat', itemIndex) as string;
 		const diarize = this.getNodeParameter('diarize', itemIndex) as boolean;
-		const speakers = diarize ? (this.getNodeParameter('speakers', itemIndex, 0) as number) : undefined;
+		const speakers = diarize
+			? (this.getNodeParameter('speakers', itemIndex, 0) as number)
+			: undefined;
 		if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 0)) {
-			throw new NodeOperationError(this.getNode(), `Speakers must be a whole number of 0 or more, not ${JSON.stringify(speakers)}`, {
-				itemIndex,
-				description: 'Set "Speakers" to the number of people talking, or 0 to let STT.ai decide.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Speakers must be a whole number of 0 or more, not ${JSON.stringify(speakers)}`,
+				{
+					itemIndex,
+					description: 'Set "Speakers" to the number of people talking, or 0 to let STT.ai decide.',
+				},
+			);
 		}
 		const fields = {
 			model: this.getNodeParameter('model', itemIndex) as string,
@@ -87,10 +129,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		};
 		const source = await readAudioSource(this, itemIndex);
 		if (source.size !== undefined && source.size > MAX_FILE_BYTES) {
-			throw new NodeOperationError(this.getNode(), `The file is ${Math.ceil(source.size / 1024 ** 2)} MB, over STT.ai's 2 GB limit`, {
-				itemIndex,
-				description: 'Split or compress the recording before transcribing it.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`The file is ${Math.ceil(source.size / 1024 ** 2)} MB, over STT.ai's 2 GB limit`,
+				{
+					itemIndex,
+					description: 'Split or compress the recording before transcribing it.',
+				},
+			);
 		}
 		const response = await sttAiRequest<unknown>(this, {
 			method: 'POST',
@@ -102,7 +148,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		});
 		if (format === 'json') {
 			const data = asObject(this, response.body, itemIndex);
-			return [await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data)];
+			return [
+				await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data),
+			];
 		}
 
 		// txt, srt, vtt: the file as binary, and its text (and cues) in the JSON.

@@ -32,17 +32,21 @@ export const callbacks: CallbackProvider<IDataObject> = {
 	},
 	async check(context, { jobId, itemIndex }) {
 		const data = await getJob(context, jobId, itemIndex, false);
-		return isFinal(statusOrFail(context, data, itemIndex)) ? { done: true, result: data } : { done: false };
+		return isFinal(statusOrFail(context, data, itemIndex))
+			? { done: true, result: data }
+			: { done: false };
 	},
 	async finish(context, jobs, data) {
 		const outcomes = new Map<number, ItemOutcome>();
 		const { jobId, itemIndex } = jobs[0];
 		let read;
 		try {
-			if (statusOrFail(context, data, itemIndex) !== 'completed') throw jobFailedError(context, jobId, data, itemIndex);
+			if (statusOrFail(context, data, itemIndex) !== 'completed')
+				throw jobFailedError(context, jobId, data, itemIndex);
 			read = await readResult(context, data, itemIndex);
 		} catch (error) {
-			for (const job of jobs) outcomes.set(job.itemIndex, { error: forItem(context, error, job.itemIndex) });
+			for (const job of jobs)
+				outcomes.set(job.itemIndex, { error: forItem(context, error, job.itemIndex) });
 			return outcomes;
 		}
 		const { files, raw } = read;
@@ -53,10 +57,24 @@ export const callbacks: CallbackProvider<IDataObject> = {
 		for (const job of jobs) {
 			const outcome = await settle(context, job.itemIndex, async () => {
 				if (!job.reference) {
-					return await finishedTranscriptItem(context, job.itemIndex, jobId, files[0], raw, job.settings);
+					return await finishedTranscriptItem(
+						context,
+						job.itemIndex,
+						jobId,
+						files[0],
+						raw,
+						job.settings,
+					);
 				}
 				const file = byReference.get(job.reference);
-				const item = await finishedTranscriptItem(context, job.itemIndex, jobId, file, file?.body ?? raw, job.settings);
+				const item = await finishedTranscriptItem(
+					context,
+					job.itemIndex,
+					jobId,
+					file,
+					file?.body ?? raw,
+					job.settings,
+				);
 				item.json.referenceId = job.reference;
 				return item;
 			});

@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { jobIdField, outputFields, readJobId, readOutputSettings } from '../../../shared/descriptions';
+import {
+	jobIdField,
+	outputFields,
+	readJobId,
+	readOutputSettings,
+} from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
 import { failureMessage, getJob, statusOrFail } from '../../api';
 import { readResult } from '../../jobs';

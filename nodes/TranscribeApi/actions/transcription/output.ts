@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OutputSettings } from '../../../shared/descriptions';
@@ -41,7 +46,10 @@ export async function finishedTranscriptItem(
 }
 
 /** Results are matched by reference ID; a result that names no file we sent is matched by position. */
-export function matchResults(referenceIds: string[], results: FileResult[]): Map<string, FileResult> {
+export function matchResults(
+	referenceIds: string[],
+	results: FileResult[],
+): Map<string, FileResult> {
 	const byReference = new Map<string, FileResult>();
 	const known = new Set(referenceIds);
 	const named = results.filter((result) => result.referenceId && known.has(result.referenceId));

@@ -10,7 +10,13 @@ import { webhookOptionConflict } from '../../../shared/callback';
 import type { WaitMode } from '../../../shared/descriptions';
 import { readAudioInput, readOutputSettings, transcriptItem } from '../../../shared/descriptions';
 import { forItem } from '../../../shared/items';
-import { pollJobs, settle, submitThenPause, submitThenWait, waitsForCallbacks } from '../../../shared/jobs';
+import {
+	pollJobs,
+	settle,
+	submitThenPause,
+	submitThenWait,
+	waitsForCallbacks,
+} from '../../../shared/jobs';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
@@ -71,7 +77,11 @@ export async function execute(
 			// With a callback URL the file always goes through a job, never the sync request.
 			const outcome = await submit(this, itemIndex, request);
 			if ('jobId' in outcome) return outcome.jobId;
-			throw new NodeOperationError(this.getNode(), 'TranscribeAPI answered at once instead of creating a job', { itemIndex });
+			throw new NodeOperationError(
+				this.getNode(),
+				'TranscribeAPI answered at once instead of creating a job',
+				{ itemIndex },
+			);
 		});
 	}
 	return await submitThenWait<Submitted>(

@@ -6,7 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { callbackUrlFor, newCallbackToken, pauseForCallbacks, webhookOptionConflict } from '../../../shared/callback';
+import {
+	callbackUrlFor,
+	newCallbackToken,
+	pauseForCallbacks,
+	webhookOptionConflict,
+} from '../../../shared/callback';
 import { readAudioInput, readMaxWaitMs, readOutputSettings } from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
