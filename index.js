@@ -1,6 +1,6 @@
 // n8n loads the package through the `n8n` section of package.json; this entry exports the same built
 // classes (by class name) for anyone who requires the package directly. Plain static requires, so
-// n8n's package scanner passes; test/unit/package.test.js checks that they match package.json.
+// n8n's package scanner passes; test/packaging/packages.test.js checks that they match package.json.
 module.exports = {
 	nodes: {
 		...require('./dist/nodes/AudioToTextAi/AudioToTextAi.node.js'),

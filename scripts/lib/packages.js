@@ -7,7 +7,7 @@
  *   requireClosure(root, entries)  every file of dist/ the entries need: require() graph, icons, codex files
  *   serviceManifest(service)       the package.json of a single-service package
  *
- * scripts/pack.js stages and packs them; test/dist/packages.test.js checks them.
+ * scripts/pack.js stages and packs them; test/packaging/packages.test.js checks them.
  */
 const fs = require('node:fs');
 const path = require('node:path');
