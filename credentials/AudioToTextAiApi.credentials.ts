@@ -16,7 +16,8 @@ export class AudioToTextAiApi implements ICredentialType {
 		dark: 'file:../nodes/AudioToTextAi/audiototextai.dark.svg',
 	};
 
-	documentationUrl = 'https://audiototextai.com/api-docs';
+	documentationUrl =
+		'https://github.com/n8n-nodes-transcription/n8n-nodes-transcription/blob/main/docs/audiototextai.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -18,7 +18,8 @@ export class HispeechApi implements ICredentialType {
 		dark: 'file:../nodes/Hispeech/hispeech.dark.svg',
 	};
 
-	documentationUrl = 'https://hispeech.ai/api-docs';
+	documentationUrl =
+		'https://github.com/n8n-nodes-transcription/n8n-nodes-transcription/blob/main/docs/hispeech.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

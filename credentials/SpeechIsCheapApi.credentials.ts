@@ -16,7 +16,8 @@ export class SpeechIsCheapApi implements ICredentialType {
 		dark: 'file:../nodes/SpeechIsCheap/speechischeap.dark.svg',
 	};
 
-	documentationUrl = 'https://speechischeap.com';
+	documentationUrl =
+		'https://github.com/n8n-nodes-transcription/n8n-nodes-transcription/blob/main/docs/speechischeap.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

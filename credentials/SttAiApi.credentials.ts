@@ -17,7 +17,8 @@ export class SttAiApi implements ICredentialType {
 		dark: 'file:../nodes/SttAi/sttai.dark.svg',
 	};
 
-	documentationUrl = 'https://stt.ai/docs';
+	documentationUrl =
+		'https://github.com/n8n-nodes-transcription/n8n-nodes-transcription/blob/main/docs/sttai.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -47,7 +47,8 @@ export class TranscribeApiApi implements ICredentialType {
 		dark: 'file:../nodes/TranscribeApi/transcribeapi.dark.svg',
 	};
 
-	documentationUrl = 'https://transcribeapi.com/docs';
+	documentationUrl =
+		'https://github.com/n8n-nodes-transcription/n8n-nodes-transcription/blob/main/docs/transcribeapi.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
