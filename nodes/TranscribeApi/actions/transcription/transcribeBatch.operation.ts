@@ -82,6 +82,7 @@ export async function execute(
 	const callbackToken = waitMode === 'callback' ? newCallbackToken() : undefined;
 	const callbackLimitMs = callbackToken ? readMaxWaitMs(this, 0) : 0;
 	if (callbackToken && request.webhookUrl) throw webhookOptionConflict(this, 0);
+	const prepared = callbackToken ? await callbacks.prepare?.(this) : undefined;
 
 	// 1. Read every item's file; a bad item fails alone and stays out of the batch.
 	let files: BatchFile[] = [];
@@ -141,7 +142,7 @@ export async function execute(
 			settings: readOutputSettings(this, file.itemIndex),
 		}));
 		if (jobs.length === 0) return collectOutput(this, outcomes);
-		return await pauseForCallbacks(this, callbacks, outcomes, jobs, callbackLimitMs);
+		return await pauseForCallbacks(this, callbacks, outcomes, jobs, callbackLimitMs, prepared);
 	}
 
 	if (!pollSettings) {
