@@ -56,7 +56,9 @@ export async function uploadFile(
 	try {
 		await uploadAsInstructed(context, jobId, source, upload, itemIndex);
 	} catch (error) {
-		if (!(error instanceof UploadUrlExpiredError) || uploadType(upload) !== 'put') throw error;
+		// Anything else is already the node's own error (NodeApiError or NodeOperationError).
+		if (!(error instanceof UploadUrlExpiredError) || uploadType(upload) !== 'put')
+			throw error as NodeOperationError;
 		const fresh = freshInstructions
 			? await freshInstructions()
 			: await resumeUpload(context, jobId, upload, itemIndex);
