@@ -178,7 +178,7 @@ export function normalizeJob(
 	data: IDataObject,
 	itemIndex: number,
 ): NormalizedTranscript {
-	return {
+	const normalized: NormalizedTranscript = {
 		provider: 'hispeech',
 		jobId: readText(data.job_id),
 		status: mapStatus(context, data, itemIndex),
@@ -187,6 +187,9 @@ export function normalizeJob(
 		durationSeconds: readNumber(data.audio_duration),
 		segments: [],
 	};
+	// A failed job's reason is in `error` (Simplified output must show it, as Raw does).
+	if (normalized.status === 'failed') normalized.error = readText(data.error);
+	return normalized;
 }
 
 export function normalizeOpenAi(data: IDataObject): NormalizedTranscript {

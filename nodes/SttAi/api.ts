@@ -31,6 +31,16 @@ export const STTAI: ProviderProfile = {
 	},
 };
 
+/**
+ * Stored transcripts belong to an account, so the account API has no anonymous use: its 401 hint
+ * says that a key is needed (no key) or that the key is wrong (a key was given).
+ */
+const ACCOUNT_HINTS = {
+	withKey: 'Check the API key in your STT.ai credential: stored transcripts need a valid key.',
+	withoutKey:
+		'Stored transcripts need an STT.ai API key: add the key from your STT.ai account settings to the credential. Without a key, only the Transcription, Text, Audio and Service operations work.',
+};
+
 /** The credential field holding the account REST API's base URL (stored transcripts). */
 const ACCOUNT_BASE_URL = 'accountBaseUrl';
 
@@ -126,7 +136,13 @@ export async function sttAiRequest<T = IDataObject>(
 	context: Context,
 	call: Call,
 ): Promise<ApiResponse<T>> {
-	return await apiRequest<T>(context, STTAI, {
+	let profile = STTAI;
+	if (call.account) {
+		const { apiKey } = await context.getCredentials(STTAI.credentialType);
+		const hint = apiKey ? ACCOUNT_HINTS.withKey : ACCOUNT_HINTS.withoutKey;
+		profile = { ...STTAI, hints: { ...STTAI.hints, 401: hint } };
+	}
+	return await apiRequest<T>(context, profile, {
 		method: call.method,
 		path: call.path,
 		qs: call.qs,

@@ -70,6 +70,7 @@ export const PATHS = {
 	uploadCompleted: (jobId: string) =>
 		`/v1/transcribe/${encodeURIComponent(jobId)}/upload-completed`,
 	resumeUpload: (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}/resume-upload`,
+	uploadUrls: (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}/upload-urls`,
 	wellKnownSigningDocument: '/.well-known/transcribeapi-webhook-keys.json',
 };
 

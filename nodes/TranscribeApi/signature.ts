@@ -1,5 +1,10 @@
 import type { KeyObject } from 'crypto';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { getBaseUrl } from '../shared/transport';
 import {
@@ -22,6 +27,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export async function checkSignedCall(
 	context: IWebhookFunctions,
 	toleranceSeconds: number,
+	knownKeys?: Record<string, unknown>,
 ): Promise<{ raw: Buffer; signature: string } | { refused: IWebhookResponseData }> {
 	const refuse = (status: number, message: string) => ({
 		refused: rejectCall(context, status, message),
@@ -37,7 +43,7 @@ export async function checkSignedCall(
 	if (!isFreshTimestamp(timestamp, Date.now(), toleranceSeconds)) {
 		return refuse(401, 'The signature timestamp is outside the allowed window');
 	}
-	const key = await findSigningKey(context, keyId);
+	const key = await findSigningKey(context, keyId, knownKeys);
 	if (!key) return refuse(403, 'Unknown signing key');
 	const signed = Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), raw]);
 	if (!verifyEd25519(signed, signature, key)) return refuse(401, 'Invalid signature');
@@ -94,13 +100,16 @@ interface KeyCache {
 const MAX_REFRESHES_PER_MINUTE = 10;
 
 /**
- * Finds the public key for a key id: from the copy kept in the workflow's static data, or, for an
- * id not seen before (a rotated key), from a fresh copy of the key document.
+ * Finds the public key for a key id: from `knownKeys` (a copy the caller kept, such as a waiting
+ * run's), from the copy kept in the workflow's static data, or, for an id not seen before (a
+ * rotated key), from a fresh copy of the key document.
  */
 export async function findSigningKey(
 	context: IWebhookFunctions,
 	keyId: string,
+	knownKeys?: Record<string, unknown>,
 ): Promise<KeyObject | undefined> {
+	if (knownKeys?.[keyId] !== undefined) return parseEd25519PublicKey(knownKeys[keyId]);
 	const staticData = context.getWorkflowStaticData('node');
 	const cache = (staticData.signingKeys ?? { keys: {}, refreshes: [] }) as unknown as KeyCache;
 	if (cache.keys[keyId] === undefined) {
@@ -116,7 +125,15 @@ export async function findSigningKey(
 	return material === undefined ? undefined : parseEd25519PublicKey(material);
 }
 
-async function fetchKeyDocument(context: IWebhookFunctions): Promise<unknown> {
+/** The published signing keys by key id, or undefined when the key document cannot be read. */
+export async function fetchSigningKeys(
+	context: IExecuteFunctions | IWebhookFunctions,
+): Promise<Record<string, unknown> | undefined> {
+	const fetched = await fetchKeyDocument(context);
+	return fetched ? Object.fromEntries(parseKeyDocument(fetched)) : undefined;
+}
+
+async function fetchKeyDocument(context: IExecuteFunctions | IWebhookFunctions): Promise<unknown> {
 	const baseUrl = await getBaseUrl(context, TRANSCRIBE_API.credentialType);
 	try {
 		const text = (await context.helpers.httpRequest({

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { PartUrl } from '../shared/parts';
-import { completeMultipart, putWholeFile, uploadParts } from '../shared/parts';
+import {
+	completeMultipart,
+	putWholeFile,
+	uploadParts,
+	UploadUrlExpiredError,
+} from '../shared/parts';
 import { readNumber, readText } from '../shared/transcript';
 import { apiRequest } from '../shared/transport';
 import type { UploadSource } from '../shared/upload';
@@ -36,7 +41,9 @@ function partUrls(upload: IDataObject): PartUrl[] {
 /**
  * Uploads one file following TranscribeAPI's instructions: a single signed PUT, or a multipart
  * upload (parts in parallel, each retried; fresh URLs from resume-upload when parts keep failing,
- * keeping the parts already stored), completed with the S3-style part list.
+ * keeping the parts already stored), completed with the S3-style part list. Upload URLs are valid
+ * for one hour: a PUT whose URL has expired is sent once more on fresh instructions, from
+ * `freshInstructions` (a batch: upload-urls) or else from resume-upload.
  */
 export async function uploadFile(
 	context: IExecuteFunctions,
@@ -44,8 +51,33 @@ export async function uploadFile(
 	source: UploadSource,
 	upload: IDataObject,
 	itemIndex: number,
+	freshInstructions?: () => Promise<IDataObject>,
 ): Promise<void> {
-	const type = (readText(upload.type) ?? (upload.parts ? 'multipart' : 'put')).toLowerCase();
+	try {
+		await uploadAsInstructed(context, jobId, source, upload, itemIndex);
+	} catch (error) {
+		// Anything else is already the node's own error (NodeApiError or NodeOperationError).
+		if (!(error instanceof UploadUrlExpiredError) || uploadType(upload) !== 'put')
+			throw error as NodeOperationError;
+		const fresh = freshInstructions
+			? await freshInstructions()
+			: await resumeUpload(context, jobId, upload, itemIndex);
+		await uploadAsInstructed(context, jobId, source, fresh, itemIndex);
+	}
+}
+
+function uploadType(upload: IDataObject): string {
+	return (readText(upload.type) ?? (upload.parts ? 'multipart' : 'put')).toLowerCase();
+}
+
+async function uploadAsInstructed(
+	context: IExecuteFunctions,
+	jobId: string,
+	source: UploadSource,
+	upload: IDataObject,
+	itemIndex: number,
+): Promise<void> {
+	const type = uploadType(upload);
 	const label = `Uploading "${source.fileName}" to TranscribeAPI`;
 	if (type === 'put') {
 		const url = readText(upload.url);
@@ -60,15 +92,16 @@ export async function uploadFile(
 		throw badInstructions(context, itemIndex, `an unknown upload type "${type}"`);
 
 	const partSize = readNumber(upload.part_size);
-	const completeUrl = readText(upload.complete_url);
+	const plannedCompleteUrl = readText(upload.complete_url);
 	const parts = partUrls(upload);
-	if (!partSize || partSize <= 0 || !completeUrl || parts.length === 0) {
+	if (!partSize || partSize <= 0 || !plannedCompleteUrl || parts.length === 0) {
 		throw badInstructions(
 			context,
 			itemIndex,
 			'a multipart upload without part size, part URLs or completion URL',
 		);
 	}
+	let completeUrl = plannedCompleteUrl;
 	const uploaded = await uploadParts(
 		context,
 		source,
@@ -76,7 +109,12 @@ export async function uploadFile(
 		{
 			itemIndex,
 			label,
-			refreshUrls: async () => partUrls(await resumeUpload(context, jobId, upload, itemIndex)),
+			refreshUrls: async () => {
+				const fresh = await resumeUpload(context, jobId, upload, itemIndex);
+				// The completion URL expires with the part URLs: complete on the fresh one.
+				completeUrl = readText(fresh.complete_url) ?? completeUrl;
+				return partUrls(fresh);
+			},
 		},
 	);
 	await completeMultipart(context, completeUrl, uploaded, { itemIndex, label });
@@ -99,6 +137,39 @@ async function resumeUpload(
 	const data = asObject(context, response.body, itemIndex);
 	return (data.upload && typeof data.upload === 'object' ? data.upload : data) as IDataObject;
 }
+
+/**
+ * POST /v1/jobs/{id}/upload-urls: the batch's upload instructions again, with fresh URLs, for the
+ * file with this reference ID. The docs show one answer `{ job_id, uploads }`; a `next_offset`
+ * (inferred: a long batch may be paged) is followed.
+ */
+export async function freshBatchUpload(
+	context: IExecuteFunctions,
+	jobId: string,
+	reference: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	let body: IDataObject = {};
+	for (let page = 0; page < MAX_UPLOAD_URL_PAGES; page++) {
+		const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
+			method: 'POST',
+			path: PATHS.uploadUrls(jobId),
+			body,
+			idempotent: true,
+			itemIndex,
+		});
+		const data = asObject(context, response.body, itemIndex);
+		const upload = uploadsByReference(data).get(reference);
+		if (upload) return upload;
+		const next = readNumber(data.next_offset);
+		if (next === null) break;
+		body = { offset: next };
+	}
+	throw badInstructions(context, itemIndex, `no fresh upload URL for ${reference} of job ${jobId}`);
+}
+
+/** A batch holds at most 10,000 files; no answer should need more pages than that. */
+const MAX_UPLOAD_URL_PAGES = 10_000;
 
 function badInstructions(
 	context: IExecuteFunctions,

@@ -32,7 +32,12 @@ export const RESUME_WEBHOOK: IWebhookDescription = {
 	isFullPath: true,
 };
 
-/** Where the waiting state travels in the execution: under this key of each waiting item. */
+/**
+ * Where the waiting state travels in the execution: under this key of each waiting item, beside its
+ * `json` (not in it). When Max Wait passes, n8n passes these items on as the node's output, and
+ * their `json` must then be exactly what the README promises. The state is of no use by then: the
+ * run no longer waits, so a token in it opens nothing.
+ */
 const STATE_KEY = 'waitForCallback';
 
 /** A submitted job that will call back, and how its item's output is to be built. */
@@ -50,6 +55,21 @@ export interface CallbackJob {
 interface ItemState {
 	job?: CallbackJob;
 	error?: { message: string; description?: string };
+	/** What the provider prepared for its callbacks before the run waited (see `prepare`). */
+	prepared?: IDataObject;
+}
+
+/** Who the jobs of a waiting run belong to: the provider's ID (as in transcripts) and names. */
+export interface CallbackOwner {
+	providerId: string;
+	providerName: string;
+	laterOperation: string;
+	/**
+	 * Reads what every callback will need (a signing key document), before any job is submitted (a
+	 * callback may come as soon as a job exists): kept in the execution, it is not fetched again
+	 * for each callback. Its result is handed to `pauseForCallbacks`.
+	 */
+	prepare?: (context: IExecuteFunctions) => Promise<IDataObject | undefined>;
 }
 
 /** A fresh secret for one job's callback URL. */
@@ -74,34 +94,37 @@ export function callbackUrlFor(context: IExecuteFunctions, token: string): strin
  */
 export async function pauseForCallbacks(
 	context: IExecuteFunctions,
-	{ providerName, laterOperation }: { providerName: string; laterOperation: string },
+	owner: CallbackOwner,
 	outcomes: ItemOutcome[],
 	jobs: CallbackJob[],
 	limitMs: number,
+	prepared?: IDataObject,
 ): Promise<INodeExecutionData[]> {
+	const { providerId, providerName, laterOperation } = owner;
 	const minutes = Math.round((limitMs / 60_000) * 100) / 100;
 	const waiting: INodeExecutionData[] = outcomes.map((outcome, itemIndex) => {
 		const job = jobs.find((candidate) => candidate.itemIndex === itemIndex);
 		if (job) {
-			const state: ItemState = { job };
+			const state: ItemState = { job, prepared };
+			// Read only if Max Wait passes. Whether this job called back is not known then (a callback
+			// that does not resume the run changes nothing in it), so the message says what is known.
 			return {
 				json: {
-					provider: providerName,
+					provider: providerId,
 					jobId: job.jobId,
 					status: 'waiting',
-					error: `${providerName} did not call back for job ${job.jobId} within ${minutes} minutes. The job may still finish: use ${laterOperation} with this job ID.`,
-					[STATE_KEY]: state as unknown as IDataObject,
+					error: `The run stopped waiting for ${providerName} after ${minutes} minutes, before all of its jobs had finished, so the result of job ${job.jobId} was not collected. The job may have finished since or may still finish: use ${laterOperation} with this job ID.`,
 				},
 				pairedItem: { item: itemIndex },
+				[STATE_KEY]: state as unknown as IDataObject,
 			};
 		}
 		const error = 'error' in outcome ? outcome.error : new Error('The item was not submitted');
 		const description = (error as { description?: string | null }).description ?? undefined;
 		const state: ItemState = { error: { message: error.message, description } };
-		return {
-			json: { error: error.message, [STATE_KEY]: state as unknown as IDataObject },
-			pairedItem: { item: itemIndex },
-		};
+		const json: IDataObject = { error: error.message };
+		if (description) json.details = description;
+		return { json, pairedItem: { item: itemIndex }, [STATE_KEY]: state as unknown as IDataObject };
 	});
 	// A copy: n8n empties the returned array in place when it sorts items for an error output.
 	context.getExecuteData().data.main = [[...waiting]];
@@ -110,11 +133,15 @@ export async function pauseForCallbacks(
 }
 
 /** What a node that waits for callbacks knows about its provider. */
-export interface CallbackProvider<R> {
-	providerName: string;
-	laterOperation: string;
-	/** Checks a signed provider's signature; answers (and stops) the call when it is not authentic. */
-	authenticate?: (context: IWebhookFunctions) => Promise<IWebhookResponseData | undefined>;
+export interface CallbackProvider<R> extends CallbackOwner {
+	/**
+	 * Checks a signed provider's signature; answers (and stops) the call when it is not authentic.
+	 * `prepared` is what `prepare` read before the run waited.
+	 */
+	authenticate?: (
+		context: IWebhookFunctions,
+		prepared: IDataObject | undefined,
+	) => Promise<IWebhookResponseData | undefined>;
 	/**
 	 * The caller's job as an authenticated callback reports it, when the callback alone is proof
 	 * enough (a signed body in a final state); otherwise the job is checked like the others.
@@ -173,7 +200,8 @@ export async function resumeOnCallback<R>(
 	if (!caller)
 		return rejectCall(context, 403, 'The callback token does not match a job of this run');
 	if (provider.authenticate) {
-		const refused = await provider.authenticate(context);
+		const prepared = states.find((state) => state.prepared)?.prepared;
+		const refused = await provider.authenticate(context, prepared);
 		if (refused) return refused;
 	}
 
@@ -213,8 +241,10 @@ function readWaitingStates(context: IWebhookFunctions): ItemState[] {
 	const items = context.evaluateExpression('{{ $input.all() }}') as unknown;
 	if (!Array.isArray(items)) return [];
 	return items.map((item) => {
-		const json = (item as INodeExecutionData | undefined)?.json;
-		return ((json?.[STATE_KEY] as IDataObject | undefined) ?? {}) as unknown as ItemState;
+		const saved = item as INodeExecutionData | undefined;
+		// Runs paused by an earlier version of this package kept the state inside `json`.
+		const state = saved?.[STATE_KEY] ?? saved?.json?.[STATE_KEY];
+		return ((state as IDataObject | undefined) ?? {}) as unknown as ItemState;
 	});
 }
 

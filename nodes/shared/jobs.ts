@@ -7,7 +7,7 @@ import type {
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CallbackJob, CallbackProvider } from './callback';
+import type { CallbackJob, CallbackOwner, CallbackProvider } from './callback';
 import { callbackUrlFor, newCallbackToken, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
 import { buildTranscriptItem, readMaxWaitMs, readOutputSettings } from './descriptions';
@@ -121,12 +121,13 @@ export function waitsForCallbacks(context: IExecuteFunctions, itemCount: number)
 export async function submitThenPause(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	provider: { providerName: string; laterOperation: string },
+	provider: CallbackOwner,
 	submit: (itemIndex: number, callbackUrl: string) => Promise<string>,
 ): Promise<INodeExecutionData[]> {
 	const outcomes: ItemOutcome[] = [];
 	const jobs: CallbackJob[] = [];
 	let limitMs = 0;
+	const prepared = await provider.prepare?.(context);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const itemLimitMs = readMaxWaitMs(context, itemIndex);
@@ -142,7 +143,7 @@ export async function submitThenPause(
 		}
 	}
 	if (jobs.length === 0) return collectOutput(context, outcomes);
-	return await pauseForCallbacks(context, provider, outcomes, jobs, limitMs);
+	return await pauseForCallbacks(context, provider, outcomes, jobs, limitMs, prepared);
 }
 
 /** Job states after which nothing changes any more. */
@@ -157,7 +158,7 @@ export function isFinal(status: string): boolean {
  * provider posts the whole finished job (as its GET answers it), so the caller's job needs no GET.
  */
 export function perJobCallbacks(
-	provider: { providerName: string; laterOperation: string; callbackCarriesJob: boolean },
+	provider: CallbackOwner & { callbackCarriesJob: boolean },
 	fetchJob: (context: IWebhookFunctions, jobId: string, itemIndex: number) => Promise<IDataObject>,
 	normalize: (
 		context: IWebhookFunctions,
@@ -172,6 +173,7 @@ export function perJobCallbacks(
 	) => Error,
 ): CallbackProvider<IDataObject> {
 	return {
+		providerId: provider.providerId,
 		providerName: provider.providerName,
 		laterOperation: provider.laterOperation,
 		fromCallback(context, jobId) {

@@ -35,6 +35,14 @@ export interface PartUploadOptions {
 	label: string;
 }
 
+/**
+ * A pre-signed URL past its time. Trying it again cannot help; fresh URLs from the provider can.
+ * (Named like its base class: n8n-core keeps only errors named exactly NodeOperationError intact.)
+ */
+export class UploadUrlExpiredError extends NodeOperationError {
+	name = 'NodeOperationError';
+}
+
 export interface UploadedPart {
 	partNumber: number;
 	etag: string;
@@ -47,6 +55,8 @@ const DEFAULT_ATTEMPTS = 4;
 interface PutResult {
 	statusCode: number;
 	headers: IDataObject;
+	/** The storage's error document, when it sent one. */
+	body?: unknown;
 	error?: Error;
 }
 
@@ -66,16 +76,39 @@ async function put(
 			ignoreHttpStatusErrors: true,
 			// The redirect transport would keep a copy of every byte sent.
 			disableFollowRedirect: true,
-		})) as { statusCode: number; headers: IDataObject };
-		return { statusCode: response.statusCode, headers: response.headers ?? {} };
+		})) as { statusCode: number; headers: IDataObject; body?: unknown };
+		return {
+			statusCode: response.statusCode,
+			headers: response.headers ?? {},
+			body: response.body,
+		};
 	} catch (error) {
 		return { statusCode: 0, headers: {}, error: error as Error };
 	}
 }
 
-function describeFailure(result: PutResult): string {
-	return result.error ? result.error.message : `HTTP ${result.statusCode}`;
+/** The code and message of an S3-style `<Error>` document (storage errors are XML). */
+function storageError(body: unknown): { code?: string; message?: string } | undefined {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	if (typeof text !== 'string' || !text.includes('<Error>')) return undefined;
+	const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
+	return { code: tag('Code'), message: tag('Message') };
 }
+
+function describeFailure(result: PutResult): string {
+	if (result.error) return result.error.message;
+	const stored = storageError(result.body);
+	const detail = [stored?.code, stored?.message].filter(Boolean).join(': ');
+	return detail ? `HTTP ${result.statusCode} ${detail}` : `HTTP ${result.statusCode}`;
+}
+
+/** A pre-signed URL past its time: S3 answers 403 "Request has expired". */
+function urlExpired(result: PutResult): boolean {
+	return result.statusCode === 403 && /expired/i.test(storageError(result.body)?.message ?? '');
+}
+
+const EXPIRED_HINT =
+	'The upload URL has expired (pre-signed upload URLs are valid for a limited time, often one hour). Run the node again: it gets fresh URLs.';
 
 /** Whether another attempt can help: network trouble, throttling, server errors. */
 function worthRetrying(result: PutResult): boolean {
@@ -106,13 +139,14 @@ export async function putWholeFile(
 		if (!worthRetrying(last)) break;
 		if (attempt < attempts) await pause(backoffMs(attempt), signal);
 	}
-	throw new NodeOperationError(
+	throw new (urlExpired(last!) ? UploadUrlExpiredError : NodeOperationError)(
 		context.getNode(),
 		`${options.label} failed: ${describeFailure(last!)}`,
 		{
 			itemIndex: options.itemIndex,
-			description:
-				last!.statusCode === 403
+			description: urlExpired(last!)
+				? EXPIRED_HINT
+				: last!.statusCode === 403
 					? 'The upload URL was refused (it may have expired: they are valid for one hour). Run the node again.'
 					: 'The file could not be sent to the upload URL. Check the connection, then run the node again.',
 		},
@@ -192,7 +226,9 @@ export async function uploadParts(
 			if (!(await refreshUrls())) {
 				throw fail(
 					`part ${partNumber} could not be uploaded (${describeFailure(last!)})`,
-					'The parts already sent are kept by the provider until the upload expires. Check the connection, then run the node again.',
+					urlExpired(last!)
+						? EXPIRED_HINT
+						: 'The parts already sent are kept by the provider until the upload expires. Check the connection, then run the node again.',
 				);
 			}
 		}
@@ -286,10 +322,15 @@ export async function completeMultipart(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 			})) as { statusCode: number; headers: IDataObject; body: unknown };
-			// S3 can answer 200 with an <Error> document.
-			const failedInside = typeof response.body === 'string' && response.body.includes('<Error>');
+			// S3 can answer 200 with an <Error> document (a failure inside the service, worth another
+			// try); an error status keeps its own code, so an expired URL (403) is not retried.
+			const failedInside = response.statusCode < 300 && storageError(response.body) !== undefined;
 			if (response.statusCode < 300 && !failedInside) return;
-			last = { statusCode: failedInside ? 500 : response.statusCode, headers: response.headers };
+			last = {
+				statusCode: failedInside ? 500 : response.statusCode,
+				headers: response.headers,
+				body: response.body,
+			};
 			if (!worthRetrying(last)) break;
 		} catch (error) {
 			last = { statusCode: 0, headers: {}, error: error as Error };
@@ -297,13 +338,14 @@ export async function completeMultipart(
 		if (signal?.aborted) throw canceledError(context);
 		if (attempt < DEFAULT_ATTEMPTS) await pause(backoffMs(attempt), signal);
 	}
-	throw new NodeOperationError(
+	throw new (urlExpired(last!) ? UploadUrlExpiredError : NodeOperationError)(
 		context.getNode(),
 		`${options.label} could not be completed: ${describeFailure(last!)}`,
 		{
 			itemIndex: options.itemIndex,
-			description:
-				'All parts were sent but the upload service did not accept the completion. Run the node again.',
+			description: urlExpired(last!)
+				? 'All parts were sent, but the completion URL has expired (pre-signed URLs are valid for a limited time, often one hour). Run the node again.'
+				: 'All parts were sent but the upload service did not accept the completion. Run the node again.',
 		},
 	);
 }

@@ -57,11 +57,22 @@ export interface ApiResponse<T = unknown> {
 	body: T;
 }
 
+/*
+ * The two subclasses below keep their base class's `name`: n8n-core re-throws a node's error intact
+ * only when its name is exactly NodeOperationError or NodeApiError (WorkflowExecute.rethrowNodeError,
+ * used when a saved execution runs on); any other name becomes a bare Error without hint or HTTP code.
+ * The code tells them apart with instanceof, which does not depend on the name.
+ */
+
 /** The provider could not be reached, or the connection broke: worth another try later. */
-export class NetworkError extends NodeOperationError {}
+export class NetworkError extends NodeOperationError {
+	name = 'NodeOperationError';
+}
 
 /** Raised for HTTP 429; carries how long the provider asked us to wait. */
 export class RateLimitError extends NodeApiError {
+	name = 'NodeApiError';
+
 	retryAfterMs: number | undefined;
 }
 

@@ -19,6 +19,8 @@
  * - Option `ttlUnitMs` (default 1000) is how long one ttl "second" lasts, so tests can expire
  *   secure results quickly.
  * - Dropped connections are logged with status 0.
+ * - Option `failure(upload)` returns a reason (or null): such a job ends `status: "failed"` with the
+ *   reason in `error` and `transcription: null` (the docs' answers carry an `error` field).
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -357,6 +359,7 @@ const DEFAULTS = {
 	ttlUnitMs: 1000,
 	transcript: (u) => `Transcript of ${u.filename} (${u.bytes} bytes)`,
 	audioDuration: (u) => Math.max(1, Math.round(u.bytes / 16000)),
+	failure: () => null,
 };
 
 async function startHispeechEmulator(options = {}) {
@@ -398,7 +401,8 @@ async function startHispeechEmulator(options = {}) {
 		delayMs = 200,
 		path, // optional: only requests whose path starts with this are faulted
 	} = {}) {
-		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, path, random: mulberry32(seed) } : null;
+		faultRate =
+			rate > 0 ? { rate, types, retryAfter, delayMs, path, random: mulberry32(seed) } : null;
 	}
 	// Option `faults` ({ rate, seed, types, retryAfter, delayMs }) turns seeded random faults on from the start.
 	if (opts.faults) setFaultRate(opts.faults);
@@ -537,6 +541,7 @@ async function startHispeechEmulator(options = {}) {
 			resultRead: false,
 			transcript: String(opts.transcript(upload)),
 			audioDuration: opts.audioDuration(upload),
+			failure: opts.failure(upload) ?? null,
 		};
 		jobs.set(job.id, job);
 		uploads.push({ jobId: job.id, ...upload, ttl, waitForResult });
@@ -628,6 +633,15 @@ async function startHispeechEmulator(options = {}) {
 			return send(ctx, 200, { job_id: job.id, status: 'processing', secure_mode: job.secureMode });
 		}
 		if (job.secureMode) job.resultRead = true; // held in memory until read once
+		if (job.failure) {
+			return send(ctx, 200, {
+				job_id: job.id,
+				status: 'failed',
+				error: job.failure,
+				transcription: null,
+				secure_mode: job.secureMode,
+			});
+		}
 		send(ctx, 200, {
 			job_id: job.id,
 			status: 'completed',
@@ -893,4 +907,11 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { startHispeechEmulator, parseMultipartStream, MultipartParser, getBoundary, readBody, mulberry32 };
+module.exports = {
+	startHispeechEmulator,
+	parseMultipartStream,
+	MultipartParser,
+	getBoundary,
+	readBody,
+	mulberry32,
+};

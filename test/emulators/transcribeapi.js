@@ -88,6 +88,9 @@
  *   requestsPerMinute, rateWindowMs, rateLimitScope ('transcription': POST /v1/transcribe and
  *   POST /v1/jobs | 'all': every /v1 request), retryAfterHeader, balance, pricePerHour,
  *   insufficientFundsStatus, failWhen(file), forceStatus(job) → status, uploadUrlTtlMs,
+ *   expireUploadUrlsAfterStored (n: every upload URL issued so far expires once n uploads are stored;
+ *   also emu.expireUploadUrls()), refuseUpload(session) → true: that file's single PUT is refused (400
+ *   InvalidRequest, a fault no retry or fresh URL fixes),
  *   resultUrlTtlMs, rejectAuthOnSignedUrls, requireContentLength, webhookTimeoutMs, webhookRetries,
  *   webhookRetryDelayMs, webhookTimestampOffsetMs, keyId, keyFormat ('jwk' | 'pem' | 'raw'),
  *   keyDocument(keys) → custom JSON, signatureEncoding ('base64' | 'base64url' | 'hex'),
@@ -452,6 +455,8 @@ const DEFAULTS = {
 	failWhen: defaultFailWhen,
 	forceStatus: null,
 	uploadUrlTtlMs: 3600_000,
+	expireUploadUrlsAfterStored: 0,
+	refuseUpload: null,
 	resultUrlTtlMs: 7 * 86400_000,
 	rejectAuthOnSignedUrls: true,
 	requireContentLength: true,
@@ -740,9 +745,26 @@ async function startTranscribeApiEmulator(options = {}) {
 			.update(`${label} ${p} ${expires}`)
 			.digest('hex')
 			.slice(0, 40);
+	// Upload URLs expire after uploadUrlTtlMs (the docs: valid for 1 hour). expireUploadUrls() makes
+	// every upload URL issued so far expire at once (as if the hour had passed), so tests can expire
+	// URLs at an exact point instead of racing a clock; `serial` numbers the URLs for that.
+	let urlSerial = 0;
+	let expiredThrough = 0;
+	const UPLOAD_LABELS = new Set(['put', 'part', 'complete', 'abort']);
 	function signedUrl(label, p, ttlMs) {
 		const expires = Date.now() + ttlMs;
-		return `${baseUrl}${p}?expires=${expires}&signature=${signature(label, p, expires)}`;
+		const serial = ++urlSerial;
+		return `${baseUrl}${p}?expires=${expires}&serial=${serial}&signature=${signature(label, p, `${expires}.${serial}`)}`;
+	}
+	function expireUploadUrls() {
+		expiredThrough = urlSerial;
+	}
+	/** Option expireUploadUrlsAfterStored: n → the upload URLs expire once n uploads (PUTs or parts) are stored. */
+	let storedCount = 0;
+	function countStored() {
+		storedCount++;
+		if (opts.expireUploadUrlsAfterStored > 0 && storedCount === opts.expireUploadUrlsAfterStored)
+			expireUploadUrls();
 	}
 	function checkSigned(ctx, label) {
 		if (opts.rejectAuthOnSignedUrls && ctx.req.headers.authorization) {
@@ -755,7 +777,8 @@ async function startTranscribeApiEmulator(options = {}) {
 		const q = ctx.url.searchParams;
 		const expires = Number(q.get('expires'));
 		const given = Buffer.from(q.get('signature') || '');
-		const expected = Buffer.from(signature(label, ctx.url.pathname, expires));
+		const serial = Number(q.get('serial'));
+		const expected = Buffer.from(signature(label, ctx.url.pathname, `${expires}.${serial}`));
 		if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
 			throw s3Error(
 				403,
@@ -763,7 +786,8 @@ async function startTranscribeApiEmulator(options = {}) {
 				'The request signature we calculated does not match the signature you provided.',
 			);
 		}
-		if (Date.now() > expires) throw s3Error(403, 'AccessDenied', 'Request has expired');
+		const revoked = UPLOAD_LABELS.has(label) && serial <= expiredThrough;
+		if (Date.now() > expires || revoked) throw s3Error(403, 'AccessDenied', 'Request has expired');
 	}
 
 	// --- files, durations, billing --------------------------------------------------------------
@@ -1768,6 +1792,8 @@ async function startTranscribeApiEmulator(options = {}) {
 		const s = sessionOf(ctx, id);
 		if (s.type !== 'put')
 			throw s3Error(400, 'InvalidRequest', 'This upload is a multipart upload.');
+		if (opts.refuseUpload && opts.refuseUpload(s))
+			throw s3Error(400, 'InvalidRequest', 'The upload was refused.');
 		requireLength(ctx);
 		if (s.contentType && ctx.req.headers['content-type'] !== s.contentType) {
 			throw s3Error(403, 'SignatureDoesNotMatch', `The signed Content-Type is ${s.contentType}.`);
@@ -1789,6 +1815,7 @@ async function startTranscribeApiEmulator(options = {}) {
 			size: d.size,
 			sha256: d.sha256,
 		});
+		countStored();
 		send(ctx, 200, '', { etag: `"${d.md5}"` });
 	}
 
@@ -1826,6 +1853,7 @@ async function startTranscribeApiEmulator(options = {}) {
 		fs.renameSync(temp, final);
 		const d = h.digest();
 		s.parts.set(n, { size: d.size, md5: d.md5, etag: `"${d.md5}"`, path: final, head: d.head });
+		countStored();
 		send(ctx, 200, '', { etag: `"${d.md5}"` });
 	}
 
@@ -2215,6 +2243,7 @@ async function startTranscribeApiEmulator(options = {}) {
 		webhooks,
 		injectFault,
 		failUploadPart,
+		expireUploadUrls,
 		setFaultRate,
 		rotateKey,
 		retireKey,
@@ -2248,6 +2277,7 @@ async function startTranscribeApiEmulator(options = {}) {
 			faults = [];
 			faultRate = null;
 			balance = opts.balance;
+			storedCount = 0;
 		},
 		close() {
 			closed = true;

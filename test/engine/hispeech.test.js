@@ -14,11 +14,20 @@ function audio(name, content = `audio bytes of ${name}`) {
 }
 
 function hispeech(parameters, extra = {}) {
-	return { name: 'Hispeech', type: 'hispeech', parameters: { resource: 'transcription', ...parameters }, ...extra };
+	return {
+		name: 'Hispeech',
+		type: 'hispeech',
+		parameters: { resource: 'transcription', ...parameters },
+		...extra,
+	};
 }
 
 /** Fast polling for tests: Hispeech's real budget is 60 calls/hour, here 10 per second. */
-const fastPoll = { waitMode: 'poll', pollIntervalSeconds: 0.1, options: { statusCallsPerHour: 36000 } };
+const fastPoll = {
+	waitMode: 'poll',
+	pollIntervalSeconds: 0.1,
+	options: { statusCallsPerHour: 36000 },
+};
 
 async function run(input, node, creds = credentials()) {
 	const { result } = runWorkflow({ input, nodes: [node], credentials: creds });
@@ -39,7 +48,10 @@ afterAll(async () => {
 describe('Transcribe', () => {
 	test('synchronous request returns the transcript and sends every byte', async () => {
 		const content = 'x'.repeat(50_000);
-		const result = await run([audio('talk.mp3', content)], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		const result = await run(
+			[audio('talk.mp3', content)],
+			hispeech({ operation: 'transcribe', waitMode: 'sync' }),
+		);
 		expect(result.status).toBe('success');
 		const [item] = result.output('Hispeech');
 		expect(item.json).toEqual({
@@ -52,7 +64,11 @@ describe('Transcribe', () => {
 			segments: [],
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(emu.uploads[0]).toMatchObject({ waitForResult: true, model: 'model-01052025', sha256: sha256(Buffer.from(content)) });
+		expect(emu.uploads[0]).toMatchObject({
+			waitForResult: true,
+			model: 'model-01052025',
+			sha256: sha256(Buffer.from(content)),
+		});
 		expect(statusCalls()).toHaveLength(0);
 	});
 
@@ -71,14 +87,21 @@ describe('Transcribe', () => {
 				}),
 			);
 			expect(result.output('Hispeech')[0].json.text).toBe('Transcript of call 1.mp3 (40000 bytes)');
-			expect(emu.uploads[0]).toMatchObject({ model: 'model-23012026', bytes: 40_000, sha256: sha256(Buffer.from(content)) });
+			expect(emu.uploads[0]).toMatchObject({
+				model: 'model-23012026',
+				bytes: 40_000,
+				sha256: sha256(Buffer.from(content)),
+			});
 		} finally {
 			await files.close();
 		}
 	});
 
 	test("Don't Wait returns the job, and Get Status finishes it later", async () => {
-		const submitted = await run([audio('later.mp3')], hispeech({ operation: 'transcribe', waitMode: 'none' }));
+		const submitted = await run(
+			[audio('later.mp3')],
+			hispeech({ operation: 'transcribe', waitMode: 'none' }),
+		);
 		const job = submitted.output('Hispeech')[0].json;
 		expect(job).toMatchObject({ provider: 'hispeech', status: 'queued', text: null });
 		expect(job.jobId).toBe(emu.uploads[0].jobId);
@@ -86,10 +109,18 @@ describe('Transcribe', () => {
 
 		// Get Status takes the job ID from the incoming item by default ({{ $json.jobId }}).
 		const checked = await run([{ json: job }], hispeech({ operation: 'getStatus' }));
-		expect(checked.output('Hispeech')[0].json).toMatchObject({ jobId: job.jobId, status: 'completed', text: 'Transcript of later.mp3 (24 bytes)' });
+		expect(checked.output('Hispeech')[0].json).toMatchObject({
+			jobId: job.jobId,
+			status: 'completed',
+			text: 'Transcript of later.mp3 (24 bytes)',
+		});
 
 		const raw = await run([{ json: job }], hispeech({ operation: 'getStatus', output: 'raw' }));
-		expect(raw.output('Hispeech')[0].json).toMatchObject({ job_id: job.jobId, status: 'completed', title: expect.any(String) });
+		expect(raw.output('Hispeech')[0].json).toMatchObject({
+			job_id: job.jobId,
+			status: 'completed',
+			title: expect.any(String),
+		});
 	});
 
 	test('three input items give three outputs paired to their inputs', async () => {
@@ -109,13 +140,24 @@ describe('Transcribe', () => {
 		emu.reset();
 		await emu.close();
 		// The emulator enforces 10 status calls per 5 s; the node is given 6,000/hour (one per 0.6 s).
-		emu = await startHispeechEmulator({ processingDelayMs: (upload) => delays[upload.filename], statusCallsPerHour: 10, rateWindowMs: 5000 });
+		emu = await startHispeechEmulator({
+			processingDelayMs: (upload) => delays[upload.filename],
+			statusCallsPerHour: 10,
+			rateWindowMs: 5000,
+		});
 		const input = Object.keys(delays).map((name) => audio(name));
 		const result = await run(
 			input,
-			hispeech({ operation: 'transcribe', waitMode: 'poll', pollIntervalSeconds: 0.2, options: { statusCallsPerHour: 6000 } }),
+			hispeech({
+				operation: 'transcribe',
+				waitMode: 'poll',
+				pollIntervalSeconds: 0.2,
+				options: { statusCallsPerHour: 6000 },
+			}),
 		);
-		expect(result.output('Hispeech').map((item) => item.json.status)).toEqual(Array(5).fill('completed'));
+		expect(result.output('Hispeech').map((item) => item.json.status)).toEqual(
+			Array(5).fill('completed'),
+		);
 
 		const calls = statusCalls();
 		expect(calls.every((call) => call.status === 200)).toBe(true); // no 429: the budget held
@@ -126,7 +168,9 @@ describe('Transcribe', () => {
 		// last one soon after the slowest job finished, well before the sum of all processing times.
 		const jobs = [...emu.jobs.values()];
 		const slowestReadyAt = Math.max(...jobs.map((job) => job.readyAt));
-		const completingCalls = jobs.map((job) => calls.find((call) => call.jobId === job.id && call.startedAt >= job.readyAt));
+		const completingCalls = jobs.map((job) =>
+			calls.find((call) => call.jobId === job.id && call.startedAt >= job.readyAt),
+		);
 		const callsPerRound = jobs.length * 600;
 		for (const [index, call] of completingCalls.entries()) {
 			expect(call.startedAt - jobs[index].readyAt).toBeLessThan(callsPerRound + 300);
@@ -136,7 +180,9 @@ describe('Transcribe', () => {
 		const sumOfDelays = Object.values(delays).reduce((a, b) => a + b, 0);
 		expect(lastCall.endedAt - emu.requests[0].startedAt).toBeLessThan(sumOfDelays);
 		// 6,000 calls/hour is one per 600 ms; arrival times on loopback may shift by some ms either way.
-		expect(calls.length).toBeLessThanOrEqual(Math.floor((lastCall.startedAt - calls[0].startedAt) / 550) + 1);
+		expect(calls.length).toBeLessThanOrEqual(
+			Math.floor((lastCall.startedAt - calls[0].startedAt) / 550) + 1,
+		);
 	});
 
 	test('secure mode: the one-time result is returned, with its TTL sent', async () => {
@@ -150,7 +196,11 @@ describe('Transcribe', () => {
 		// Exactly one status call came after the job was ready: the read that consumed the result.
 		const job = emu.jobs.get(item.json.jobId);
 		expect(job.resultRead).toBe(true);
-		expect(statusCalls().filter((call) => call.startedAt >= job.readyAt).map((call) => call.status)).toEqual([200]);
+		expect(
+			statusCalls()
+				.filter((call) => call.startedAt >= job.readyAt)
+				.map((call) => call.status),
+		).toEqual([200]);
 		// The emulator served it once: reading again is a 404 with a clear hint.
 		const again = await run([{ json: item.json }], hispeech({ operation: 'getStatus' }));
 		expect(again.error.message).toContain('Transcription not found');
@@ -161,7 +211,10 @@ describe('Transcribe', () => {
 		emu.injectFault({ method: 'GET', path: STATUS_PATH, type: 'drop-after-processing' });
 		const result = await run(
 			[audio('fragile.mp3'), audio('fine.mp3')],
-			hispeech({ operation: 'transcribe', ...fastPoll, secureMode: true }, { onError: 'continueRegularOutput' }),
+			hispeech(
+				{ operation: 'transcribe', ...fastPoll, secureMode: true },
+				{ onError: 'continueRegularOutput' },
+			),
 		);
 		// Whichever job's completed result was read first had its answer dropped on the way back.
 		const lostJob = statusCalls().find((call) => call.fault === 'drop-after-processing').jobId;
@@ -177,7 +230,10 @@ describe('Transcribe', () => {
 	});
 
 	test('Delete Job After Reading deletes the job once the transcript is in hand', async () => {
-		const result = await run([audio('tidy.mp3')], hispeech({ operation: 'transcribe', ...fastPoll, deleteAfterRead: true }));
+		const result = await run(
+			[audio('tidy.mp3')],
+			hispeech({ operation: 'transcribe', ...fastPoll, deleteAfterRead: true }),
+		);
 		const { jobId } = result.output('Hispeech')[0].json;
 		expect(emu.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
 		expect(emu.jobs.get(jobId).deleted).toBe(true);
@@ -185,7 +241,10 @@ describe('Transcribe', () => {
 
 	test('a 429 with Retry-After is honoured before the next status call', async () => {
 		emu.injectFault({ method: 'GET', path: STATUS_PATH, type: '429', retryAfter: 1 });
-		const result = await run([audio('limited.mp3')], hispeech({ operation: 'transcribe', ...fastPoll }));
+		const result = await run(
+			[audio('limited.mp3')],
+			hispeech({ operation: 'transcribe', ...fastPoll }),
+		);
 		expect(result.output('Hispeech')[0].json.status).toBe('completed');
 		const calls = statusCalls();
 		expect(calls[0].status).toBe(429);
@@ -195,15 +254,23 @@ describe('Transcribe', () => {
 	test('a job-creating upload is resent after a 429, but never after a broken connection', async () => {
 		const UPLOAD = '/api/v1/transcriptions/upload';
 		emu.injectFault({ method: 'POST', path: UPLOAD, type: '429', retryAfter: 1 });
-		const limited = await run([audio('again.mp3')], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		const limited = await run(
+			[audio('again.mp3')],
+			hispeech({ operation: 'transcribe', waitMode: 'sync' }),
+		);
 		expect(limited.output('Hispeech')[0].json.status).toBe('completed');
 		expect(emu.requests.filter((r) => r.path === UPLOAD).map((r) => r.status)).toEqual([429, 200]);
 
 		emu.reset();
 		emu.injectFault({ method: 'POST', path: UPLOAD, type: 'drop' });
-		const dropped = await run([audio('once.mp3')], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
+		const dropped = await run(
+			[audio('once.mp3')],
+			hispeech({ operation: 'transcribe', waitMode: 'sync' }),
+		);
 		expect(dropped.error.message).toBe(`Could not reach Hispeech at ${emu.url} (connection reset)`);
-		expect(dropped.error.description).toContain('may have received it. It was not resent, to avoid a duplicate job');
+		expect(dropped.error.description).toContain(
+			'may have received it. It was not resent, to avoid a duplicate job',
+		);
 		expect(emu.requests.filter((r) => r.path === UPLOAD)).toHaveLength(1);
 	});
 
@@ -236,7 +303,9 @@ describe('Transcribe', () => {
 		);
 		const { jobId } = emu.uploads[0];
 		expect(result.error.message).toBe(`Hispeech job ${jobId} did not finish within 0.6 seconds`);
-		expect(result.error.description).toContain(`Use the "Get Status" operation later with job ID ${jobId}`);
+		expect(result.error.description).toContain(
+			`Use the "Get Status" operation later with job ID ${jobId}`,
+		);
 		await emu.close();
 		emu = await startHispeechEmulator({});
 	});
@@ -247,17 +316,49 @@ describe('Get Status and Delete', () => {
 		await run([audio('gone.mp3')], hispeech({ operation: 'transcribe', waitMode: 'none' }));
 		const { jobId } = emu.uploads[0];
 		const deleted = await run([{ json: { jobId } }], hispeech({ operation: 'delete' }));
-		expect(deleted.output('Hispeech')[0].json).toEqual({ jobId, deleted: true, message: 'transcription deleted successfully' });
+		expect(deleted.output('Hispeech')[0].json).toEqual({
+			jobId,
+			deleted: true,
+			message: 'transcription deleted successfully',
+		});
 		expect(emu.requests.find((r) => r.method === 'DELETE').path).toBe('/api/v1/transcriptions');
 		const status = await run([{ json: { jobId } }], hispeech({ operation: 'getStatus' }));
 		expect(status.error.message).toBe('Hispeech: Transcription not found');
 	});
 
+	test("Get Status of a failed job: Simplified output carries Hispeech's reason in error", async () => {
+		await emu.close();
+		emu = await startHispeechEmulator({
+			failure: (u) => (u.filename === 'noise.mp3' ? 'Audio could not be decoded' : null),
+		});
+		await run([audio('noise.mp3')], hispeech({ operation: 'transcribe', waitMode: 'none' }));
+		const { jobId } = emu.uploads[0];
+		const status = await run([{ json: { jobId } }], hispeech({ operation: 'getStatus' }));
+		expect(status.output('Hispeech')[0].json).toEqual({
+			provider: 'hispeech',
+			jobId,
+			status: 'failed',
+			text: null,
+			language: null,
+			durationSeconds: null,
+			segments: [],
+			error: 'Audio could not be decoded',
+		});
+		await emu.close();
+		emu = await startHispeechEmulator({});
+	});
+
 	test('answers with string booleans and numbers ("true", "900") are read the same', async () => {
 		await emu.close();
 		emu = await startHispeechEmulator({ stringBooleans: true });
-		const result = await run([audio('strings.mp3', 'x'.repeat(32_000))], hispeech({ operation: 'transcribe', waitMode: 'sync' }));
-		expect(result.output('Hispeech')[0].json).toMatchObject({ status: 'completed', durationSeconds: 2 });
+		const result = await run(
+			[audio('strings.mp3', 'x'.repeat(32_000))],
+			hispeech({ operation: 'transcribe', waitMode: 'sync' }),
+		);
+		expect(result.output('Hispeech')[0].json).toMatchObject({
+			status: 'completed',
+			durationSeconds: 2,
+		});
 		await emu.close();
 		emu = await startHispeechEmulator({});
 	});
@@ -276,7 +377,10 @@ describe('Transcribe (OpenAI-compatible)', () => {
 		expect(item.json.durationSeconds).toBe(4);
 		const request = emu.requests.find((r) => r.path === '/api/v1/audio/transcriptions');
 		expect(request.headers.authorization).toBe('Bearer test-key');
-		expect(item.binary.subtitles).toMatchObject({ mimeType: 'application/x-subrip', fileName: 'transcript.srt' });
+		expect(item.binary.subtitles).toMatchObject({
+			mimeType: 'application/x-subrip',
+			fileName: 'transcript.srt',
+		});
 		const srt = (await readBinary(item.binary.subtitles)).toString('utf8');
 		expect(srt).toMatch(/^1\n00:00:00,000 --> 00:00:0\d,\d{3}\n/);
 		expect(srt).toContain(item.json.segments[0].text.trim());
@@ -285,10 +389,19 @@ describe('Transcribe (OpenAI-compatible)', () => {
 	test('VTT subtitles in a chosen binary field, raw output', async () => {
 		const result = await run(
 			[audio('speech.mp3')],
-			hispeech({ operation: 'transcribeOpenAi', subtitleFormat: 'vtt', subtitleBinaryProperty: 'captions', output: 'raw' }),
+			hispeech({
+				operation: 'transcribeOpenAi',
+				subtitleFormat: 'vtt',
+				subtitleBinaryProperty: 'captions',
+				output: 'raw',
+			}),
 		);
 		const [item] = result.output('Hispeech');
-		expect(item.json).toMatchObject({ task: 'transcribe', language: 'auto', segments: expect.any(Array) });
+		expect(item.json).toMatchObject({
+			task: 'transcribe',
+			language: 'auto',
+			segments: expect.any(Array),
+		});
 		const vtt = (await readBinary(item.binary.captions)).toString('utf8');
 		expect(vtt.startsWith('WEBVTT\n\n00:00:00.000 --> ')).toBe(true);
 	});
@@ -306,20 +419,36 @@ describe('bad input gives a clear item-level error and leaves other items untouc
 		];
 		const result = await run(
 			input,
-			hispeech({ operation: 'transcribe', waitMode: 'sync', secureMode: true, ttlSeconds: '={{ $json.ttl ?? 900 }}' }, onError),
+			hispeech(
+				{
+					operation: 'transcribe',
+					waitMode: 'sync',
+					secureMode: true,
+					ttlSeconds: '={{ $json.ttl ?? 900 }}',
+				},
+				onError,
+			),
 		);
 		const output = result.output('Hispeech');
 		expect(output).toHaveLength(4);
 		expect(output[0].json.error).toMatch(/binary/i);
-		expect(output[1].json).toEqual({ error: 'The file in "data" is empty', details: expect.stringContaining('holds no bytes') });
+		expect(output[1].json).toEqual({
+			error: 'The file in "data" is empty',
+			details: expect.stringContaining('holds no bytes'),
+		});
 		expect(output[2].json.text).toBe('Transcript of good.mp3 (2 bytes)');
-		expect(output[3].json.error).toBe('Time to Live must be a whole number from 1 to 36000 seconds, not 99999');
+		expect(output[3].json.error).toBe(
+			'Time to Live must be a whole number from 1 to 36000 seconds, not 99999',
+		);
 		expect(output.map((item) => item.pairedItem.item)).toEqual([0, 1, 2, 3]);
 		expect(emu.uploads).toHaveLength(1);
 	});
 
 	test('without Continue On Fail the node stops with the item named', async () => {
-		const result = await run([audio('good.mp3'), { json: {} }], hispeech({ operation: 'transcribe', waitMode: 'none' }));
+		const result = await run(
+			[audio('good.mp3'), { json: {} }],
+			hispeech({ operation: 'transcribe', waitMode: 'none' }),
+		);
 		expect(result.status).toBe('error');
 		expect(result.error.message).toMatch(/binary/i);
 		expect(result.error.context.itemIndex).toBe(1);
@@ -332,7 +461,10 @@ describe('bad input gives a clear item-level error and leaves other items untouc
 			hispeech({ operation: 'getStatus' }, { onError: 'continueErrorOutput' }),
 		);
 		const errors = result.output('Hispeech', 1);
-		expect(errors.map((item) => item.json.error)).toEqual(['Hispeech: Transcription not found', 'The job ID is empty']);
+		expect(errors.map((item) => item.json.error)).toEqual([
+			'Hispeech: Transcription not found',
+			'The job ID is empty',
+		]);
 		expect(errors[0].json.details).toContain('check the job ID');
 	});
 
@@ -357,7 +489,9 @@ describe('bad input gives a clear item-level error and leaves other items untouc
 			{ hispeechApi: { apiKey: 'test-key', baseUrl: `http://127.0.0.1:${port}` } },
 		);
 		const [item] = result.output('Hispeech');
-		expect(item.json.error).toBe(`Could not reach Hispeech at http://127.0.0.1:${port} (connection refused)`);
+		expect(item.json.error).toBe(
+			`Could not reach Hispeech at http://127.0.0.1:${port} (connection refused)`,
+		);
 		expect(item.json.details).toContain('Check the Base URL');
 	});
 });
@@ -368,15 +502,35 @@ describe('URL input', () => {
 		const files = await startFileServer({ '/live.mp3': { content, noLength: true } });
 		try {
 			const result = await run(
-				[{ json: { url: `${files.url}/live.mp3` } }, { json: { url: 'not a url' } }, { json: { url: `${files.url}/missing.mp3` } }, { json: { url: '' } }],
-				hispeech({ operation: 'transcribe', inputType: 'url', audioUrl: '={{ $json.url }}', waitMode: 'sync' }, { onError: 'continueRegularOutput' }),
+				[
+					{ json: { url: `${files.url}/live.mp3` } },
+					{ json: { url: 'not a url' } },
+					{ json: { url: `${files.url}/missing.mp3` } },
+					{ json: { url: '' } },
+				],
+				hispeech(
+					{
+						operation: 'transcribe',
+						inputType: 'url',
+						audioUrl: '={{ $json.url }}',
+						waitMode: 'sync',
+					},
+					{ onError: 'continueRegularOutput' },
+				),
 			);
 			const output = result.output('Hispeech');
 			expect(output[0].json.text).toBe('Transcript of live.mp3 (30000 bytes)');
 			expect(emu.uploads[0].sha256).toBe(sha256(Buffer.from(content)));
-			expect(output[1].json).toEqual({ error: '"not a url" is not a valid http(s) URL', details: 'Enter a full URL such as https://example.com/audio.mp3.' });
-			expect(output[2].json.error).toBe(`Could not download the audio from ${files.url}/missing.mp3`);
-			expect(output[2].json.details).toContain('Check that the URL is public and reachable from n8n');
+			expect(output[1].json).toEqual({
+				error: '"not a url" is not a valid http(s) URL',
+				details: 'Enter a full URL such as https://example.com/audio.mp3.',
+			});
+			expect(output[2].json.error).toBe(
+				`Could not download the audio from ${files.url}/missing.mp3`,
+			);
+			expect(output[2].json.details).toContain(
+				'Check that the URL is public and reachable from n8n',
+			);
 			expect(output[3].json.error).toBe('The audio URL is empty');
 			expect(emu.uploads).toHaveLength(1);
 		} finally {
@@ -398,9 +552,13 @@ describe('a Base URL that redirects', () => {
 		await new Promise((resolve) => redirector.listen(0, '127.0.0.1', resolve));
 		try {
 			const base = `http://127.0.0.1:${redirector.address().port}`;
-			const result = await run([audio('moved.mp3')], hispeech({ operation: 'transcribe', waitMode: 'sync' }), {
-				hispeechApi: { apiKey: 'test-key', baseUrl: base },
-			});
+			const result = await run(
+				[audio('moved.mp3')],
+				hispeech({ operation: 'transcribe', waitMode: 'sync' }),
+				{
+					hispeechApi: { apiKey: 'test-key', baseUrl: base },
+				},
+			);
 			expect(result.error.message).toBe('Hispeech: HTTP 308');
 			expect(result.error.description).toBe(
 				`Hispeech redirected the request to ${emu.url}/api/v1/transcriptions/upload?stt_model=model-01052025: put the final address in the credential's Base URL.`,
@@ -419,7 +577,10 @@ describe('credential test', () => {
 			message: 'Connection successful!',
 		});
 		const wrong = await testCredential('hispeechApi', { apiKey: 'nope', baseUrl: emu.url });
-		expect(wrong).toEqual({ status: 'Error', message: expect.stringContaining('rejected the API key') });
+		expect(wrong).toEqual({
+			status: 'Error',
+			message: expect.stringContaining('rejected the API key'),
+		});
 		expect(statusCalls()).toHaveLength(0);
 	});
 });

@@ -144,7 +144,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const PROVIDER = { providerName: 'AudioToTextAI', laterOperation: 'Get' };
+const PROVIDER = {
+	providerId: 'audiototextai',
+	providerName: 'AudioToTextAI',
+	laterOperation: 'Get',
+};
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -160,7 +160,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const PROVIDER = { providerName: 'Speech is Cheap', laterOperation: 'Get' };
+const PROVIDER = {
+	providerId: 'speechischeap',
+	providerName: 'Speech is Cheap',
+	laterOperation: 'Get',
+};
 
 export async function execute(
 	this: IExecuteFunctions,

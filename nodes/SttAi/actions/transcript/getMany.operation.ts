@@ -100,10 +100,12 @@ export async function execute(
 			if (filters[key] !== undefined && filters[key] !== '') qs[LIST_QUERY[key]] = filters[key];
 		}
 
+		// Page numbers count in pages of one size: a smaller last page would shift the offset (page 2
+		// of size 50 is items 51–100), so the size stays fixed and the list is cut at the limit.
+		qs[LIST_QUERY.pageSize] = Math.min(PAGE_SIZE, limit);
 		const transcripts: IDataObject[] = [];
 		for (let page = 1; page <= MAX_PAGES && transcripts.length < limit; page++) {
 			qs[LIST_QUERY.page] = page;
-			qs[LIST_QUERY.pageSize] = Math.min(PAGE_SIZE, limit - transcripts.length);
 			const response = await sttAiRequest<unknown>(this, {
 				method: 'GET',
 				path: PATHS.transcripts,

@@ -6,7 +6,7 @@ import { forItem } from '../../../shared/items';
 import { isFinal, settle } from '../../../shared/jobs';
 import { getJob, jobIdOf, mapStatus, rawStatusOf, statusOrFail } from '../../api';
 import { jobFailedError, readResult } from '../../jobs';
-import { checkSignedCall } from '../../signature';
+import { checkSignedCall, fetchSigningKeys } from '../../signature';
 import { finishedTranscriptItem, matchResults } from './output';
 
 /** Signed callbacks older than this (or as far in the future) are refused. */
@@ -17,10 +17,19 @@ const SIGNATURE_TOLERANCE_SECONDS = 300;
  * one job for all items) authenticates them, checks its jobs and builds each item's output.
  */
 export const callbacks: CallbackProvider<IDataObject> = {
+	providerId: 'transcribeapi',
 	providerName: 'TranscribeAPI',
 	laterOperation: 'Get Result',
-	async authenticate(context) {
-		const checked = await checkSignedCall(context, SIGNATURE_TOLERANCE_SECONDS);
+	// The key document is read once, before the run waits, and kept in the execution (a waiting
+	// run's static data is not saved between callbacks): a callback signed with a key id not in it
+	// (a rotated key) still fetches the document again.
+	async prepare(context) {
+		const signingKeys = await fetchSigningKeys(context);
+		return signingKeys ? { signingKeys: signingKeys as IDataObject } : undefined;
+	},
+	async authenticate(context, prepared) {
+		const known = prepared?.signingKeys as Record<string, unknown> | undefined;
+		const checked = await checkSignedCall(context, SIGNATURE_TOLERANCE_SECONDS, known);
 		return 'refused' in checked ? checked.refused : undefined;
 	},
 	// The body is signed by TranscribeAPI: a final status in it needs no second look (and the job may

@@ -19,7 +19,7 @@ import type { UploadSource } from '../../../shared/upload';
 import type { FileResult } from '../../api';
 import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, rawStatusOf } from '../../api';
 import { createBatchJob, readResult, waitForJobs } from '../../jobs';
-import { uploadFile, uploadsByReference } from '../../upload';
+import { freshBatchUpload, uploadFile, uploadsByReference } from '../../upload';
 import {
 	readTranscribeApiPollSettings,
 	readTranscriptionRequest,
@@ -50,6 +50,8 @@ const FILE_CONCURRENCY = 3;
 interface BatchFile {
 	itemIndex: number;
 	referenceId: string;
+	/** The file's entry in the job's manifest. */
+	entry: IDataObject;
 	source?: UploadSource;
 }
 
@@ -80,61 +82,53 @@ export async function execute(
 	const callbackToken = waitMode === 'callback' ? newCallbackToken() : undefined;
 	const callbackLimitMs = callbackToken ? readMaxWaitMs(this, 0) : 0;
 	if (callbackToken && request.webhookUrl) throw webhookOptionConflict(this, 0);
+	const prepared = callbackToken ? await callbacks.prepare?.(this) : undefined;
 
 	// 1. Read every item's file; a bad item fails alone and stays out of the batch.
-	const files: BatchFile[] = [];
-	const manifest: IDataObject[] = [];
+	let files: BatchFile[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const referenceId = `item_${itemIndex}`;
 			const input = await readAudioInput(this, itemIndex);
 			if ('url' in input) {
-				manifest.push({ reference_id: referenceId, url: input.url });
-				files.push({ itemIndex, referenceId });
+				files.push({
+					itemIndex,
+					referenceId,
+					entry: { reference_id: referenceId, url: input.url },
+				});
 				continue;
 			}
-			manifest.push({ reference_id: referenceId, size_bytes: input.file.size });
-			files.push({ itemIndex, referenceId, source: input.file });
+			const entry = { reference_id: referenceId, size_bytes: input.file.size };
+			files.push({ itemIndex, referenceId, entry, source: input.file });
 		} catch (error) {
 			fail(itemIndex, error);
 		}
 	}
 	if (files.length === 0) return collectOutput(this, outcomes);
 
-	// 2. One job for all files, then the uploads it asks for, then the signal to start.
-	const created = await createBatchJob(this, {
-		files: manifest,
-		model: request.model,
-		language: request.language,
-		webhook_url: callbackToken ? callbackUrlFor(this, callbackToken) : request.webhookUrl,
-		...request.jobFields,
-	});
-	const jobId = jobIdOf(created)!;
-	const uploads = uploadsByReference(created);
-	const toUpload = files.filter((file) => file.source);
-	for (let start = 0; start < toUpload.length; start += FILE_CONCURRENCY) {
-		await Promise.all(
-			toUpload.slice(start, start + FILE_CONCURRENCY).map(async (file) => {
-				try {
-					const upload = uploads.get(file.referenceId);
-					if (!upload) {
-						throw new NodeOperationError(
-							this.getNode(),
-							`TranscribeAPI sent no upload instructions for ${file.referenceId} of job ${jobId}`,
-							{
-								itemIndex: file.itemIndex,
-							},
-						);
-					}
-					await uploadFile(this, jobId, file.source!, upload, file.itemIndex);
-				} catch (error) {
-					fail(file.itemIndex, error);
-				}
-			}),
-		);
+	// 2. One job for all files, then the uploads it asks for, then the signal to start. The signal
+	// is sent only when every file of the job is uploaded: TranscribeAPI would fail the whole job
+	// for one missing file. A file that cannot be uploaded fails its own item, and the other files
+	// go into a new job; the first one never starts, so nothing is transcribed or billed twice.
+	const isOk = (file: BatchFile) => !('error' in outcomes[file.itemIndex]);
+	let created: IDataObject;
+	let jobId: string;
+	for (;;) {
+		created = await createBatchJob(this, {
+			files: files.map((file) => file.entry),
+			model: request.model,
+			language: request.language,
+			webhook_url: callbackToken ? callbackUrlFor(this, callbackToken) : request.webhookUrl,
+			...request.jobFields,
+		});
+		jobId = jobIdOf(created)!;
+		await uploadBatchFiles(this, jobId, created, files, fail);
+		if (files.every(isOk)) break;
+		files = files.filter(isOk);
+		if (files.length === 0) return collectOutput(this, outcomes);
 	}
 	// URL files are imported by TranscribeAPI itself; only a job waiting for uploads needs the signal.
-	if (toUpload.length > 0 || rawStatusOf(created)?.toLowerCase() === 'uploading') {
+	if (files.some((file) => file.source) || rawStatusOf(created)?.toLowerCase() === 'uploading') {
 		await markUploadCompleted(this, jobId, files[0].itemIndex);
 	}
 
@@ -148,7 +142,7 @@ export async function execute(
 			settings: readOutputSettings(this, file.itemIndex),
 		}));
 		if (jobs.length === 0) return collectOutput(this, outcomes);
-		return await pauseForCallbacks(this, callbacks, outcomes, jobs, callbackLimitMs);
+		return await pauseForCallbacks(this, callbacks, outcomes, jobs, callbackLimitMs, prepared);
 	}
 
 	if (!pollSettings) {
@@ -200,4 +194,46 @@ export async function execute(
 		}
 	}
 	return collectOutput(this, outcomes);
+}
+
+/**
+ * Uploads the batch's files, a few at a time, as the job's answer instructs. An expired upload URL
+ * is replaced through upload-urls (the docs' route for batch uploads); a file that still
+ * cannot be uploaded is handed to `fail`.
+ */
+async function uploadBatchFiles(
+	context: IExecuteFunctions,
+	jobId: string,
+	created: IDataObject,
+	files: BatchFile[],
+	fail: (itemIndex: number, error: unknown) => void,
+): Promise<void> {
+	const uploads = uploadsByReference(created);
+	const toUpload = files.filter((file) => file.source);
+	for (let start = 0; start < toUpload.length; start += FILE_CONCURRENCY) {
+		await Promise.all(
+			toUpload.slice(start, start + FILE_CONCURRENCY).map(async (file) => {
+				try {
+					const upload = uploads.get(file.referenceId);
+					if (!upload) {
+						throw new NodeOperationError(
+							context.getNode(),
+							`TranscribeAPI sent no upload instructions for ${file.referenceId} of job ${jobId}`,
+							{ itemIndex: file.itemIndex },
+						);
+					}
+					await uploadFile(
+						context,
+						jobId,
+						file.source!,
+						upload,
+						file.itemIndex,
+						async () => await freshBatchUpload(context, jobId, file.referenceId, file.itemIndex),
+					);
+				} catch (error) {
+					fail(file.itemIndex, error);
+				}
+			}),
+		);
+	}
 }
