@@ -5,7 +5,11 @@ const { spawnSync } = require('node:child_process');
 
 const PRETTIER_PATHS = ['nodes', 'credentials', 'scripts', 'gulpfile.js', 'index.js'];
 const steps = [
-	['n8n-node lint (n8n community-node rules, strict; up to a minute with a cold cache)', 'n8n-node', ['lint']],
+	[
+		'n8n-node lint (n8n community-node rules, strict; up to a minute with a cold cache)',
+		'n8n-node',
+		['lint'],
+	],
 	[`prettier --check ${PRETTIER_PATHS.join(' ')}`, 'prettier', ['--check', ...PRETTIER_PATHS]],
 ];
 
