@@ -131,7 +131,7 @@ export async function execute(
 	const submissions = new Map<number, Submission>();
 	const submitted: string[] = [];
 	let pollSettings: PollSettings | undefined;
-	let callsPerHour = Infinity;
+	let budget = Infinity;
 
 	// 1. Submit every item. A failed item stops only itself (with Continue On Fail).
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -154,15 +154,16 @@ export async function execute(
 			const options = readCollection(this, itemIndex, { name: 'options', displayName: 'Options' });
 			const calls = entry(options, 'statusCallsPerHour', 'Status Calls per Hour');
 			const wordTimestamps = entry(options, 'wordTimestamps', 'Word Timestamps');
+			const callsPerHour = calls.present
+				? readNumber(this, itemIndex, calls, { min: 1, max: 3_600_000 })
+				: STATUS_CALLS_PER_HOUR;
 			const settings =
 				waitMode === 'poll'
 					? readPollSettings(this, itemIndex, {
 							providerName: 'Hispeech',
 							laterOperation: 'Get Status',
 							minIntervalSeconds: 0.1,
-							callsPerHour: calls.present
-								? readNumber(this, itemIndex, calls, { min: 1, max: 3_600_000 })
-								: STATUS_CALLS_PER_HOUR,
+							callsPerHour,
 						})
 					: undefined;
 			const model = readText(
@@ -191,8 +192,8 @@ export async function execute(
 					});
 				// One wait serves all items: each keeps its own interval and Max Wait, and the status-call
 				// budget (one per account) is the smallest any item gives.
-				callsPerHour = Math.min(callsPerHour, settings!.callsPerHour!);
-				pollSettings = { ...(pollSettings ?? settings!), callsPerHour };
+				budget = Math.min(budget, callsPerHour);
+				pollSettings = { ...(pollSettings ?? settings!), callsPerHour: budget };
 				pending.push({
 					jobId,
 					itemIndex,
