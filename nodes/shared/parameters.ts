@@ -76,7 +76,10 @@ function numberRange(rules: NumberRules): string {
 	const kind = rules.integer ? 'a whole number' : 'a number';
 	const unit = rules.unit ? ` (${rules.unit})` : '';
 	const { min, max } = rules;
-	if (min !== undefined && max !== undefined) return `must be ${kind} from ${min} to ${max}${unit}`;
+	if (min !== undefined && max !== undefined)
+		return rules.exclusiveMin
+			? `must be ${kind} greater than ${min} and at most ${max}${unit}`
+			: `must be ${kind} from ${min} to ${max}${unit}`;
 	if (min !== undefined)
 		return `must be ${kind} ${rules.exclusiveMin ? 'greater than' : 'of at least'} ${min}${unit}`;
 	if (max !== undefined) return `must be ${kind} of at most ${max}${unit}`;
