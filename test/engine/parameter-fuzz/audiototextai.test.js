@@ -1,49 +1,31 @@
 // Parameter fuzz (issue 17) for the AudioToTextAI node: see support.js.
-const { cleanup, runWorkflow } = require('../../harness/engine');
 const { startAudioToTextAiEmulator } = require('../../emulators/audiototextai');
-const { fuzzSuite, startRecordingProxy } = require('./support');
+const { audioItem, createdJobId, fuzzSuite, withEmulator } = require('./support');
 
 jest.setTimeout(180_000);
 
-let emu;
-let proxy;
-const audio = () => ({ json: {}, binary: { data: { content: 'a'.repeat(4000), fileName: 'talk.mp3', mimeType: 'audio/mpeg' } } });
-const credentials = () => ({ audioToTextAiApi: { apiKey: 'fuzz-key', baseUrl: proxy.url } });
+const state = withEmulator(() => startAudioToTextAiEmulator({ apiKey: 'fuzz-key', processingDelayMs: 10 }));
+const credentials = () => ({ audioToTextAiApi: { apiKey: 'fuzz-key', baseUrl: state.proxies.url.url } });
 const transcription = { resource: 'transcription', inputType: 'binary' };
 
-let finishedJob;
+/** One job (made once), so Get has a real one. */
+let jobId;
 async function job() {
-	if (!finishedJob) {
-		const { result } = runWorkflow({
-			input: [audio()],
-			nodes: [{ name: 'Create', type: 'audioToTextAi', parameters: { ...transcription, operation: 'transcribe', waitMode: 'none' } }],
-			credentials: credentials(),
-		});
-		finishedJob = (await result).output('Create')[0].json.jobId;
-	}
-	return { base: { jobId: finishedJob }, valid: { jobId: finishedJob } };
+	jobId ??= await createdJobId('audioToTextAi', { ...transcription, operation: 'transcribe', waitMode: 'none' }, audioItem(), credentials());
+	return { base: { jobId }, valid: { jobId } };
 }
 
+// Language → Get Many has no parameters to fuzz.
 const CONFIGURATIONS = [
 	{ name: 'Transcribe (poll)', base: { ...transcription, operation: 'transcribe', waitMode: 'poll', pollIntervalSeconds: 0.1, maxWaitMinutes: 0.05 } },
 	{ name: 'Transcribe (VTT file)', base: { ...transcription, operation: 'transcribe', waitMode: 'none', subtitleFormat: 'vtt' } },
 	{ name: 'Get', base: { resource: 'transcription', operation: 'get' }, prepare: job },
 ];
 
-beforeAll(async () => {
-	emu = await startAudioToTextAiEmulator({ apiKey: 'fuzz-key', processingDelayMs: 10 });
-	proxy = await startRecordingProxy(emu.url);
-});
-afterAll(async () => {
-	await proxy.close();
-	await emu.close();
-	cleanup();
-});
-
 fuzzSuite('AudioToTextAI parameters', 'AudioToTextAi', CONFIGURATIONS, (configuration) => ({
 	type: 'audioToTextAi',
-	input: () => [audio(), audio()],
+	input: () => [audioItem(), audioItem()],
 	credentials,
-	proxies: [proxy],
+	proxies: [state.proxies.url],
 	prepare: configuration.prepare,
 }));

@@ -1,26 +1,20 @@
 // Parameter fuzz (issue 17) for the Speech is Cheap node: see support.js.
-const { cleanup, runWorkflow } = require('../../harness/engine');
 const { startSpeechIsCheapEmulator } = require('../../emulators/speechischeap');
 const { startFileServer } = require('../../support/servers');
-const { fuzzSuite, startRecordingProxy } = require('./support');
+const { createdJobId, fuzzSuite, withEmulator } = require('./support');
 
 jest.setTimeout(180_000);
 
-let emu;
+// Jobs take 300 ms, so a job made for Cancel is still pending when it is canceled.
+const state = withEmulator(() => startSpeechIsCheapEmulator({ apiKey: 'sk_fuzz', processingDelayMs: 300 }), ['url', 'uploadUrl']);
 let files;
-let proxy;
-let uploadProxy;
-const credentials = () => ({ speechIsCheapApi: { apiKey: 'sk_fuzz', baseUrl: proxy.url, uploadBaseUrl: uploadProxy.url } });
+const credentials = () => ({ speechIsCheapApi: { apiKey: 'sk_fuzz', baseUrl: state.proxies.url.url, uploadBaseUrl: state.proxies.uploadUrl.url } });
 const urlInput = () => ({ audioUrl: `${files.url}/talk.mp3` });
 
 /** A job for each run: pending (Cancel), or finished (`waitMode` poll, for Get). */
 async function newJob(waitMode = 'none') {
-	const { result } = runWorkflow({
-		input: [{ json: {} }],
-		nodes: [{ name: 'Create', type: 'speechIsCheap', parameters: { resource: 'job', operation: 'create', inputType: 'url', ...urlInput(), waitMode, pollIntervalSeconds: 0.1 } }],
-		credentials: credentials(),
-	});
-	const jobId = (await result).output('Create')[0].json.jobId;
+	const parameters = { resource: 'job', operation: 'create', inputType: 'url', ...urlInput(), waitMode, pollIntervalSeconds: 0.1 };
+	const jobId = await createdJobId('speechIsCheap', parameters, { json: {} }, credentials());
 	return { base: { jobId, ...urlInput() }, valid: { jobId } };
 }
 const withUrl = async () => ({ base: urlInput(), valid: urlInput() });
@@ -33,25 +27,14 @@ const CONFIGURATIONS = [
 	{ name: 'Cancel', base: { resource: 'job', operation: 'cancel' }, prepare: () => newJob() },
 ];
 
-beforeAll(async () => {
-	emu = await startSpeechIsCheapEmulator({ apiKey: 'sk_fuzz', processingDelayMs: 300 });
-	// 8 seconds at the emulator's 1000 bytes per second (Speech is Cheap takes 6 s to 24 h).
-	files = await startFileServer({ '/talk.mp3': { content: 'a'.repeat(8000) } });
-	proxy = await startRecordingProxy(emu.url);
-	uploadProxy = await startRecordingProxy(emu.uploadUrl);
-});
-afterAll(async () => {
-	await proxy.close();
-	await uploadProxy.close();
-	await files.close();
-	await emu.close();
-	cleanup();
-});
+// 8 seconds at the emulator's 1000 bytes per second (Speech is Cheap takes 6 s to 24 h).
+beforeAll(async () => (files = await startFileServer({ '/talk.mp3': { content: 'a'.repeat(8000) } })));
+afterAll(async () => await files.close());
 
 fuzzSuite('Speech is Cheap parameters', 'SpeechIsCheap', CONFIGURATIONS, (configuration) => ({
 	type: 'speechIsCheap',
 	input: () => [{ json: {} }, { json: {} }],
 	credentials,
-	proxies: [proxy, uploadProxy],
+	proxies: [state.proxies.url, state.proxies.uploadUrl],
 	prepare: configuration.prepare,
 }));

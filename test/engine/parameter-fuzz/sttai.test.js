@@ -1,25 +1,16 @@
 // Parameter fuzz (issue 17) for the STT.ai node: see support.js.
-const { cleanup, runWorkflow } = require('../../harness/engine');
 const { startSttAiEmulator } = require('../../emulators/sttai');
-const { fuzzSuite, startRecordingProxy } = require('./support');
+const { audioItem, createdJobId, fuzzSuite, withEmulator } = require('./support');
 
 jest.setTimeout(180_000);
 
-let emu;
-let proxy;
-let accountProxy;
-const audio = () => ({ json: {}, binary: { data: { content: 'a'.repeat(4000), fileName: 'talk.mp3', mimeType: 'audio/mpeg' } } });
-const credentials = () => ({ sttAiApi: { apiKey: 'fuzz-key', baseUrl: proxy.url, accountBaseUrl: accountProxy.url } });
+const state = withEmulator(() => startSttAiEmulator({ apiKeys: { 'fuzz-key': { tier: 'paid', credits: 1_000_000 } } }), ['url', 'accountUrl']);
+const credentials = () => ({ sttAiApi: { apiKey: 'fuzz-key', baseUrl: state.proxies.url.url, accountBaseUrl: state.proxies.accountUrl.url } });
 
 /** A stored transcript (made by a transcription with the key); Delete gets a fresh one each run. */
 async function newTranscript() {
-	const { result } = runWorkflow({
-		input: [audio()],
-		nodes: [{ name: 'Create', type: 'sttAi', parameters: { resource: 'transcription', operation: 'transcribe', inputType: 'binary' } }],
-		credentials: credentials(),
-	});
-	await result;
-	const id = String(emu.requests.filter((r) => r.path === '/v1/transcribe').at(-1).transcriptId);
+	await createdJobId('sttAi', { resource: 'transcription', operation: 'transcribe', inputType: 'binary' }, audioItem(), credentials());
+	const id = String(state.emu.requests.filter((r) => r.path === '/v1/transcribe').at(-1).transcriptId);
 	return { base: { transcriptId: id }, valid: { transcriptId: id } };
 }
 let stored;
@@ -43,22 +34,11 @@ const CONFIGURATIONS = [
 	{ name: 'Transcript Delete', base: { resource: 'transcript', operation: 'delete' }, prepare: newTranscript },
 ];
 
-beforeAll(async () => {
-	emu = await startSttAiEmulator({ apiKeys: { 'fuzz-key': { tier: 'paid', credits: 1_000_000 } } });
-	proxy = await startRecordingProxy(emu.url);
-	accountProxy = await startRecordingProxy(emu.accountUrl);
-});
-afterAll(async () => {
-	await proxy.close();
-	await accountProxy.close();
-	await emu.close();
-	cleanup();
-});
-
+// Service → Models, Languages and Health have no parameters to fuzz.
 fuzzSuite('STT.ai parameters', 'SttAi', CONFIGURATIONS, (configuration) => ({
 	type: 'sttAi',
-	input: () => [audio(), audio()],
+	input: () => [audioItem(), audioItem()],
 	credentials,
-	proxies: [proxy, accountProxy],
+	proxies: [state.proxies.url, state.proxies.accountUrl],
 	prepare: configuration.prepare,
 }));

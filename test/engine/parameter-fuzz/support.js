@@ -11,7 +11,7 @@
 // "NaN" or "undefined". Requests are recorded by a small proxy in front of each emulator.
 const http = require('node:http');
 const path = require('node:path');
-const { runWorkflow } = require('../../harness/engine');
+const { cleanup, runWorkflow } = require('../../harness/engine');
 
 const DIST = path.resolve(__dirname, '../../../dist/nodes');
 const FORBIDDEN = ['[object Object]', 'NaN', 'undefined'];
@@ -283,4 +283,28 @@ function fuzzSuite(title, folder, configurations, getScenario) {
 	});
 }
 
-module.exports = { fuzzSuite, startRecordingProxy, fuzzTargets, nodeProperties, wrongValues };
+/** The job ID a one-item run of `type` with `parameters` gives (a Don't Wait create, for Get and Delete). */
+async function createdJobId(type, parameters, input, credentials) {
+	const { result } = runWorkflow({ input: [input], nodes: [{ name: 'Create', type, parameters }], credentials });
+	return (await result).output('Create')[0].json.jobId;
+}
+
+/** An audio item of 8000 bytes (8 seconds at the emulators' 1000 bytes per second). */
+const audioItem = () => ({ json: {}, binary: { data: { content: 'a'.repeat(8000), fileName: 'talk.mp3', mimeType: 'audio/mpeg' } } });
+
+/** Starts the emulator and a recording proxy in front of each of its `hosts` before the suite; stops all after. */
+function withEmulator(start, hosts = ['url']) {
+	const state = { emu: null, proxies: {} };
+	beforeAll(async () => {
+		state.emu = await start();
+		for (const host of hosts) state.proxies[host] = await startRecordingProxy(state.emu[host]);
+	});
+	afterAll(async () => {
+		for (const proxy of Object.values(state.proxies)) await proxy.close();
+		await state.emu.close();
+		cleanup();
+	});
+	return state;
+}
+
+module.exports = { fuzzSuite, startRecordingProxy, createdJobId, audioItem, withEmulator };
