@@ -4,7 +4,9 @@ const { audioItem, createdJobId, fuzzSuite, withEmulator } = require('./support'
 
 jest.setTimeout(120_000);
 
-const state = withEmulator(() => startHispeechEmulator({ apiKey: 'fuzz-key', processingDelayMs: 20 }));
+const state = withEmulator(() =>
+	startHispeechEmulator({ apiKey: 'fuzz-key', processingDelayMs: 20 }),
+);
 const credentials = () => ({ hispeechApi: { apiKey: 'fuzz-key', baseUrl: state.proxies.url.url } });
 const transcription = { resource: 'transcription', inputType: 'binary' };
 // Polls are quick: a huge status-call budget and a Max Wait of 3 seconds.
@@ -13,16 +15,43 @@ const fastPoll = { pollIntervalSeconds: 0.1, maxWaitMinutes: 0.05, ...budget };
 
 /** A fresh job (Don't Wait) for each run, so Delete and Get Status have a real one. */
 async function newJob() {
-	const jobId = await createdJobId('hispeech', { ...transcription, operation: 'transcribe', waitMode: 'none' }, audioItem(), credentials());
+	const jobId = await createdJobId(
+		'hispeech',
+		{ ...transcription, operation: 'transcribe', waitMode: 'none' },
+		audioItem(),
+		credentials(),
+	);
 	return { base: { jobId }, valid: { jobId } };
 }
 
 const CONFIGURATIONS = [
-	{ name: 'Transcribe (sync)', base: { ...transcription, operation: 'transcribe', waitMode: 'sync', ...budget } },
-	{ name: 'Transcribe (poll)', base: { ...transcription, operation: 'transcribe', waitMode: 'poll', ...fastPoll } },
-	{ name: 'Transcribe (secure)', base: { ...transcription, operation: 'transcribe', waitMode: 'sync', secureMode: true, ...budget } },
-	{ name: 'Transcribe OpenAI (SRT)', base: { ...transcription, operation: 'transcribeOpenAi', subtitleFormat: 'srt' } },
-	{ name: 'Get Status', base: { resource: 'transcription', operation: 'getStatus' }, prepare: newJob },
+	{
+		name: 'Transcribe (sync)',
+		base: { ...transcription, operation: 'transcribe', waitMode: 'sync', ...budget },
+	},
+	{
+		name: 'Transcribe (poll)',
+		base: { ...transcription, operation: 'transcribe', waitMode: 'poll', ...fastPoll },
+	},
+	{
+		name: 'Transcribe (secure)',
+		base: {
+			...transcription,
+			operation: 'transcribe',
+			waitMode: 'sync',
+			secureMode: true,
+			...budget,
+		},
+	},
+	{
+		name: 'Transcribe OpenAI (SRT)',
+		base: { ...transcription, operation: 'transcribeOpenAi', subtitleFormat: 'srt' },
+	},
+	{
+		name: 'Get Status',
+		base: { resource: 'transcription', operation: 'getStatus' },
+		prepare: newJob,
+	},
 	{ name: 'Delete', base: { resource: 'transcription', operation: 'delete' }, prepare: newJob },
 ];
 

@@ -155,7 +155,7 @@ export async function execute(
 			const calls = entry(options, 'statusCallsPerHour', 'Status Calls per Hour');
 			const wordTimestamps = entry(options, 'wordTimestamps', 'Word Timestamps');
 			const callsPerHour = calls.present
-				? readNumber(this, itemIndex, calls, { min: 1, max: 3_600_000 })
+				? readNumber(this, itemIndex, calls, { min: 1 })
 				: STATUS_CALLS_PER_HOUR;
 			const settings =
 				waitMode === 'poll'
