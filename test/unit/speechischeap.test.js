@@ -1,21 +1,8 @@
 // Unit tests for the Speech is Cheap normalizer and the shared event-stream reader it uses.
-const {
-	mapStatus,
-	normalizeJob,
-	readCreateParameters,
-} = require('../../dist/nodes/SpeechIsCheap/api');
+const { mapStatus, normalizeJob, readCreateParameters } = require('../../dist/nodes/SpeechIsCheap/api');
 const { readServerSentEvents } = require('../../dist/nodes/shared/sse');
 
-const context = {
-	getNode: () => ({
-		id: '1',
-		name: 'SIC',
-		type: 'speechIsCheap',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	}),
-};
+const context = { getNode: () => ({ id: '1', name: 'SIC', type: 'speechIsCheap', typeVersion: 1, position: [0, 0], parameters: {} }) };
 
 const DOCS_COMPLETED = {
 	id: '00000000-1111-7222-b333-444444444444-sic',
@@ -64,14 +51,7 @@ describe('Speech is Cheap normalizer', () => {
 			text: 'This is an example of some transcribed text output.',
 			language: 'en',
 			durationSeconds: null,
-			segments: [
-				{
-					start: 1.234,
-					end: 12.345,
-					text: 'This is an example of some transcribed text output.',
-					confidence: 0.987,
-				},
-			],
+			segments: [{ start: 1.234, end: 12.345, text: 'This is an example of some transcribed text output.', confidence: 0.987 }],
 		});
 	});
 
@@ -79,51 +59,15 @@ describe('Speech is Cheap normalizer', () => {
 		const output = {
 			duration: '30.5',
 			segments: [
-				{
-					start: '0',
-					end: '2.5',
-					text: ' hi there ',
-					speaker_id: 'A',
-					confidence: '0.9',
-					words: [
-						{ start: '0', end: '1', text: 'hi' },
-						{ start: 1, end: 2.5, word: 'there' },
-					],
-				},
-				{
-					start: 2.5,
-					end: 4,
-					text: '',
-					speaker_id: '',
-					label: 'music',
-					confidence: 0.7,
-					words: null,
-				},
+				{ start: '0', end: '2.5', text: ' hi there ', speaker_id: 'A', confidence: '0.9', words: [{ start: '0', end: '1', text: 'hi' }, { start: 1, end: 2.5, word: 'there' }] },
+				{ start: 2.5, end: 4, text: '', speaker_id: '', label: 'music', confidence: 0.7, words: null },
 				{ start: 4, end: 6, text: 'bye', speaker: 'B' },
 			],
 		};
-		const normalized = normalizeJob(context, {
-			id: 'j-sic',
-			status: 'COMPLETED',
-			output: JSON.stringify(output),
-		});
-		expect(normalized).toMatchObject({
-			durationSeconds: 30.5,
-			text: 'hi there bye',
-			language: null,
-		});
+		const normalized = normalizeJob(context, { id: 'j-sic', status: 'COMPLETED', output: JSON.stringify(output) });
+		expect(normalized).toMatchObject({ durationSeconds: 30.5, text: 'hi there bye', language: null });
 		expect(normalized.segments).toEqual([
-			{
-				start: 0,
-				end: 2.5,
-				text: 'hi there',
-				speaker: 'A',
-				confidence: 0.9,
-				words: [
-					{ start: 0, end: 1, text: 'hi' },
-					{ start: 1, end: 2.5, text: 'there' },
-				],
-			},
+			{ start: 0, end: 2.5, text: 'hi there', speaker: 'A', confidence: 0.9, words: [{ start: 0, end: 1, text: 'hi' }, { start: 1, end: 2.5, text: 'there' }] },
 			{ start: 2.5, end: 4, text: '', confidence: 0.7 },
 			{ start: 4, end: 6, text: 'bye', speaker: 'B' },
 		]);
@@ -139,46 +83,22 @@ describe('Speech is Cheap normalizer', () => {
 			durationSeconds: null,
 			segments: [],
 		});
-		expect(
-			normalizeJob(context, { id: 'f', output: { error: 'Some error message' }, status: 'FAILED' }),
-		).toMatchObject({
+		expect(normalizeJob(context, { id: 'f', output: { error: 'Some error message' }, status: 'FAILED' })).toMatchObject({
 			status: 'failed',
 			error: 'Some error message',
 		});
 		expect(normalizeJob(context, { id: 'f', output: {}, status: 'FAILED' }).error).toBeNull();
-		expect(normalizeJob(context, { id: 'c', output: {}, status: 'CANCELED' })).toMatchObject({
-			status: 'canceled',
-			text: null,
-		});
+		expect(normalizeJob(context, { id: 'c', output: {}, status: 'CANCELED' })).toMatchObject({ status: 'canceled', text: null });
 		expect(normalizeJob(context, { job_id: 'alt', status: 'PENDING' }).jobId).toBe('alt');
 	});
 
 	test('create options map to the documented fields; unset ones are left out', () => {
 		// The readers take the node context for their errors; options are passed in already read.
-		const context = {
-			getNode: () => ({ name: 'Speech is Cheap' }),
-			getNodeParameter: () => undefined,
-		};
+		const context = { getNode: () => ({ name: 'Speech is Cheap' }), getNodeParameter: () => undefined };
 		expect(readCreateParameters(context, 0, {})).toEqual({});
 		expect(
-			readCreateParameters(context, 0, {
-				parseSpeakers: true,
-				parseWords: 'true',
-				labelAudio: false,
-				isPrivate: true,
-				language: ' en ',
-				minimumConfidence: '0',
-				segmentDuration: 15,
-				hotwords: '',
-			}),
-		).toEqual({
-			can_parse_speakers: true,
-			can_parse_words: true,
-			is_private: true,
-			language: 'en',
-			minimum_confidence: 0,
-			segment_duration: 15,
-		});
+			readCreateParameters(context, 0, { parseSpeakers: true, parseWords: 'true', labelAudio: false, isPrivate: true, language: ' en ', minimumConfidence: '0', segmentDuration: 15, hotwords: '' }),
+		).toEqual({ can_parse_speakers: true, can_parse_words: true, is_private: true, language: 'en', minimum_confidence: 0, segment_duration: 15 });
 	});
 });
 
@@ -193,8 +113,7 @@ describe('readServerSentEvents', () => {
 	};
 
 	test('events split anywhere (even inside a UTF-8 character or a CRLF) come out whole', async () => {
-		const text =
-			'data: {"type":"initial","id":"j"}\r\n\r\n: keep-alive\n\nevent: note\ndata: Ողջույն\ndata: second line\n\ndata: {"type":"final"}\n\n';
+		const text = 'data: {"type":"initial","id":"j"}\r\n\r\n: keep-alive\n\nevent: note\ndata: Ողջույն\ndata: second line\n\ndata: {"type":"final"}\n\n';
 		const bytes = Buffer.from(text);
 		const pieces = [];
 		for (let i = 0; i < bytes.length; i += 3) pieces.push(bytes.subarray(i, i + 3));
