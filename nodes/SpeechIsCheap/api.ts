@@ -5,10 +5,19 @@ import type { CheckOutcome } from '../shared/polling';
 import { readServerSentEvents } from '../shared/sse';
 import type { SubtitleFormat } from '../shared/subtitles';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
-import { readBoolean, readNumber, readSegment, readText } from '../shared/transcript';
+import { readNumber, readSegment, readText } from '../shared/transcript';
+import type { ParameterContext } from '../shared/parameters';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest, plainErrorText } from '../shared/transport';
 import type { AudioInput } from '../shared/descriptions';
+import {
+	entry,
+	parameterError,
+	readBoolean as readParameterBoolean,
+	readNumber as readParameterNumber,
+	readText as readParameterText,
+	readUrl,
+} from '../shared/parameters';
 import { multipartBody } from '../shared/upload';
 
 export const SPEECH_IS_CHEAP: ProviderProfile = {
@@ -333,50 +342,63 @@ export async function readJobStream(
 }
 
 /** Builds the JSON body fields from the node's options, leaving out what the user did not set. */
-export function readCreateParameters(options: IDataObject): CreateParameters {
+/**
+ * The create options, checked before anything is sent. Speech is Cheap's own errors for these
+ * ("Invalid \"segment_duration\" parameter") do not say what is allowed, so the node does.
+ */
+export function readCreateParameters(
+	context: ParameterContext,
+	itemIndex: number,
+	options: IDataObject,
+): CreateParameters {
 	const parameters: CreateParameters = {};
-	const flags: Array<[string, keyof CreateParameters]> = [
-		['labelAudio', 'can_label_audio'],
-		['parseSpeakers', 'can_parse_speakers'],
-		['parseWords', 'can_parse_words'],
-		['isPrivate', 'is_private'],
+	const flags: Array<[string, string, keyof CreateParameters]> = [
+		['labelAudio', 'Audio Labels', 'can_label_audio'],
+		['parseSpeakers', 'Speakers', 'can_parse_speakers'],
+		['parseWords', 'Word Timestamps', 'can_parse_words'],
+		['isPrivate', 'Private', 'is_private'],
 	];
-	for (const [option, field] of flags) {
-		if (readBoolean(options[option]) === true) (parameters as IDataObject)[field] = true;
+	for (const [option, displayName, field] of flags) {
+		const ref = entry(options, option, displayName);
+		if (ref.present && readParameterBoolean(context, itemIndex, ref))
+			(parameters as IDataObject)[field] = true;
 	}
-	const texts: Array<[string, keyof CreateParameters]> = [
-		['hotwords', 'hotwords'],
-		['language', 'language'],
-		['prompt', 'prompt'],
-		['userAgent', 'user_agent'],
-		['webhookUrl', 'webhook_url'],
+	const texts: Array<[string, string, keyof CreateParameters]> = [
+		['hotwords', 'Hotwords', 'hotwords'],
+		['prompt', 'Prompt', 'prompt'],
+		['userAgent', 'User Agent', 'user_agent'],
 	];
-	for (const [option, field] of texts) {
-		const value = typeof options[option] === 'string' ? (options[option] as string).trim() : '';
+	for (const [option, displayName, field] of texts) {
+		const value = readParameterText(context, itemIndex, entry(options, option, displayName));
 		if (value) (parameters as IDataObject)[field] = value;
 	}
-	const minimumConfidence = numberOption(
-		options.minimumConfidence,
-		'Minimum Confidence',
-		'from 0 to 1',
-	);
-	if (minimumConfidence !== undefined) parameters.minimum_confidence = minimumConfidence;
-	const segmentDuration = numberOption(
-		options.segmentDuration,
-		'Segment Duration (Seconds)',
-		'from 6 to 30',
-	);
-	if (segmentDuration !== undefined) parameters.segment_duration = segmentDuration;
-	return parameters;
-}
-
-/** A number option; one set to something else (an expression giving text) is an error, not ignored. */
-function numberOption(value: unknown, label: string, range: string): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	const number = readNumber(value);
-	if (number === null) {
-		// The caller's item loop turns this into the item's NodeOperationError.
-		throw new Error(`"${label}" must be a number ${range}, not ${JSON.stringify(value)}`);
+	const webhookUrl = readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL'));
+	if (webhookUrl) parameters.webhook_url = webhookUrl;
+	const language = readParameterText(context, itemIndex, entry(options, 'language', 'Language'));
+	if (language) {
+		if (!/^[a-z]{2}$/i.test(language)) {
+			throw parameterError(
+				context,
+				itemIndex,
+				'Language',
+				language,
+				'must be a two-letter ISO 639-1 code such as "en", or empty to detect the language',
+			);
+		}
+		parameters.language = language.toLowerCase();
 	}
-	return number;
+	const confidence = entry(options, 'minimumConfidence', 'Minimum Confidence');
+	if (confidence.present)
+		parameters.minimum_confidence = readParameterNumber(context, itemIndex, confidence, {
+			min: 0,
+			max: 1,
+		});
+	const duration = entry(options, 'segmentDuration', 'Segment Duration (Seconds)');
+	if (duration.present)
+		parameters.segment_duration = readParameterNumber(context, itemIndex, duration, {
+			min: 6,
+			max: 30,
+			unit: 'seconds',
+		});
+	return parameters;
 }

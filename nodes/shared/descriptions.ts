@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readFieldName, readNumber, readOption, readText } from './parameters';
 import type { PollSettings } from './polling';
 import type { SubtitleFormat } from './subtitles';
 import { subtitleBinary } from './subtitles';
@@ -69,8 +70,15 @@ export function audioInputFields(show: Show): INodeProperties[] {
 
 /** The Audio URL parameter, checked to be a full http(s) URL. */
 export function readAudioUrl(context: IExecuteFunctions, itemIndex: number): string {
-	const url = context.getNodeParameter('audioUrl', itemIndex) as unknown;
-	if (typeof url !== 'string' || url.trim() === '') {
+	const url = readText(
+		context,
+		itemIndex,
+		{ name: 'audioUrl', displayName: 'Audio URL' },
+		{
+			expected: 'a full http:// or https:// URL',
+		},
+	);
+	if (url === '') {
 		throw new NodeOperationError(context.getNode(), 'The audio URL is empty', {
 			itemIndex,
 			description: 'Enter the URL of the audio file, or switch "Audio Source" to Binary File.',
@@ -84,11 +92,23 @@ export async function readAudioSource(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<UploadSource> {
-	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
-	if (inputType === 'url')
+	if (readInputType(context, itemIndex) === 'url')
 		return await urlSource(context, itemIndex, readAudioUrl(context, itemIndex));
-	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	return await binarySource(context, itemIndex, propertyName);
+	return await binarySource(context, itemIndex, readInputBinaryField(context, itemIndex));
+}
+
+function readInputType(context: IExecuteFunctions, itemIndex: number): 'binary' | 'url' {
+	return readOption(context, itemIndex, { name: 'inputType', displayName: 'Audio Source' }, [
+		'binary',
+		'url',
+	]);
+}
+
+function readInputBinaryField(context: IExecuteFunctions, itemIndex: number): string {
+	return readFieldName(context, itemIndex, {
+		name: 'binaryPropertyName',
+		displayName: 'Input Binary Field',
+	});
 }
 
 export type WaitMode = 'sync' | 'poll' | 'none' | 'stream' | 'callback';
@@ -183,19 +203,30 @@ export function waitFields(
 	];
 }
 
+/**
+ * The longest Max Wait: 30 days. A waiting run's resume time must be a real date, and a wait that
+ * long already outlives any job these providers keep.
+ */
+export const MAX_WAIT_LIMIT_MINUTES = 43_200;
+
 /** Max Wait of one item, in milliseconds. */
 export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number): number {
-	const maxWait = context.getNodeParameter('maxWaitMinutes', itemIndex) as number;
-	if (!(maxWait > 0)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			'Max Wait must be a positive number of minutes',
-			{
-				itemIndex,
-			},
-		);
-	}
+	const maxWait = readNumber(
+		context,
+		itemIndex,
+		{ name: 'maxWaitMinutes', displayName: 'Max Wait (Minutes)' },
+		{ min: 0, exclusiveMin: true, max: MAX_WAIT_LIMIT_MINUTES, unit: 'minutes, at most 30 days' },
+	);
 	return maxWait * 60_000;
+}
+
+/** The item's Wait Mode, one of the modes this operation offers; anything else is an error. */
+export function readWaitMode<M extends WaitMode>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	modes: readonly M[],
+): M {
+	return readOption(context, itemIndex, { name: 'waitMode', displayName: 'Wait Mode' }, modes);
 }
 
 export function readPollSettings(
@@ -205,7 +236,12 @@ export function readPollSettings(
 		minIntervalSeconds: number;
 	},
 ): PollSettings {
-	const interval = context.getNodeParameter('pollIntervalSeconds', itemIndex) as number;
+	const interval = readNumber(
+		context,
+		itemIndex,
+		{ name: 'pollIntervalSeconds', displayName: 'Poll Interval (Seconds)' },
+		{ min: 0, max: MAX_WAIT_LIMIT_MINUTES * 60, unit: 'seconds' },
+	);
 	const maxWaitMs = readMaxWaitMs(context, itemIndex);
 	return {
 		providerName: base.providerName,
@@ -275,17 +311,36 @@ export interface OutputSettings {
 }
 
 export function readOutputSettings(context: IExecuteFunctions, itemIndex: number): OutputSettings {
-	return {
-		output: context.getNodeParameter('output', itemIndex, 'simplified') as OutputMode,
-		subtitleFormat: context.getNodeParameter('subtitleFormat', itemIndex, 'none') as
-			| SubtitleFormat
-			| 'none',
-		subtitleBinaryProperty: context.getNodeParameter(
-			'subtitleBinaryProperty',
-			itemIndex,
-			'subtitles',
-		) as string,
-	};
+	const output = readOutputMode(context, itemIndex);
+	// Only the listed formats: a near miss ("SRT") would name a file whose extension lies about it.
+	const subtitleFormat = readOption<SubtitleFormat | 'none'>(
+		context,
+		itemIndex,
+		{ name: 'subtitleFormat', displayName: 'Subtitles File' },
+		['none', 'srt', 'vtt'],
+		'none',
+	);
+	const subtitleBinaryProperty =
+		subtitleFormat === 'none'
+			? 'subtitles'
+			: readFieldName(
+					context,
+					itemIndex,
+					{ name: 'subtitleBinaryProperty', displayName: 'Put Subtitles in Field' },
+					'subtitles',
+				);
+	return { output, subtitleFormat, subtitleBinaryProperty };
+}
+
+/** Simplified or Raw. */
+export function readOutputMode(context: IExecuteFunctions, itemIndex: number): OutputMode {
+	return readOption<OutputMode>(
+		context,
+		itemIndex,
+		{ name: 'output', displayName: 'Output' },
+		['simplified', 'raw'],
+		'simplified',
+	);
 }
 
 /** Builds one output item from a finished transcript, honouring the output fields. */
@@ -385,14 +440,21 @@ export function readJobId(
 	itemIndex: number,
 	createOperation = 'Transcribe',
 ): string {
-	const value = context.getNodeParameter('jobId', itemIndex) as unknown;
-	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+	const value = readText(
+		context,
+		itemIndex,
+		{ name: 'jobId', displayName: 'Job ID' },
+		{
+			expected: 'a job ID',
+		},
+	);
+	if (value === '') {
 		throw new NodeOperationError(context.getNode(), 'The job ID is empty', {
 			itemIndex,
 			description: `Map the "jobId" field of a ${createOperation} result run with "Don't Wait", or paste the job ID.`,
 		});
 	}
-	return String(value).trim();
+	return value;
 }
 
 /** Audio for a provider that downloads URLs itself: the URL as given, or the binary file to upload. */
@@ -402,9 +464,8 @@ export async function readAudioInput(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<AudioInput> {
-	const inputType = context.getNodeParameter('inputType', itemIndex) as string;
-	if (inputType !== 'url') {
-		const property = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	if (readInputType(context, itemIndex) !== 'url') {
+		const property = readInputBinaryField(context, itemIndex);
 		return { file: await binarySource(context, itemIndex, property) };
 	}
 	return { url: readAudioUrl(context, itemIndex) };

@@ -10,7 +10,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CallbackJob, CallbackOwner, CallbackProvider } from './callback';
 import { callbackUrlFor, newCallbackToken, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
-import { buildTranscriptItem, readMaxWaitMs, readOutputSettings } from './descriptions';
+import {
+	buildTranscriptItem,
+	readMaxWaitMs,
+	readOutputSettings,
+	readWaitMode,
+} from './descriptions';
 import type { ItemOutcome } from './items';
 import { collectOutput, forItem } from './items';
 import type { CheckOutcome, PendingJob, PollSettings } from './polling';
@@ -93,11 +98,15 @@ export async function pollJobs<R>(
  * True when the items ask to wait for callbacks. A run waits for callbacks as a whole, so every
  * item must ask for it: mixing it with another wait mode is refused before anything is submitted.
  */
-export function waitsForCallbacks(context: IExecuteFunctions, itemCount: number): boolean {
-	const modes = Array.from(
-		{ length: itemCount },
-		(_, itemIndex) => context.getNodeParameter('waitMode', itemIndex) as WaitMode,
-	);
+export function waitsForCallbacks(
+	context: IExecuteFunctions,
+	itemCount: number,
+	allowed: readonly WaitMode[],
+): boolean {
+	// An item whose Wait Mode is not one of `allowed` fails on its own, when it is submitted.
+	const modes = Array.from({ length: itemCount }, (_, itemIndex) =>
+		context.getNodeParameter('waitMode', itemIndex),
+	).filter((mode): mode is WaitMode => allowed.includes(mode as WaitMode));
 	const callbacks = modes.filter((mode) => mode === 'callback').length;
 	if (callbacks === 0) return false;
 	if (callbacks < modes.length) {
@@ -121,7 +130,7 @@ export function waitsForCallbacks(context: IExecuteFunctions, itemCount: number)
 export async function submitThenPause(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	provider: CallbackOwner,
+	provider: CallbackOwner & { waitModes: readonly WaitMode[] },
 	submit: (itemIndex: number, callbackUrl: string) => Promise<string>,
 ): Promise<INodeExecutionData[]> {
 	const outcomes: ItemOutcome[] = [];
@@ -130,6 +139,7 @@ export async function submitThenPause(
 	const prepared = await provider.prepare?.(context);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
 			const itemLimitMs = readMaxWaitMs(context, itemIndex);
 			const settings = readOutputSettings(context, itemIndex);
 			const token = newCallbackToken();

@@ -6,6 +6,9 @@ import { canceledError, cancelSignal, NetworkError, pause, RateLimitError } from
 export interface PendingJob {
 	jobId: string;
 	itemIndex: number;
+	/** This item's own Poll Interval and Max Wait (each item reads its own); else the shared settings'. */
+	intervalMs?: number;
+	maxWaitMs?: number;
 }
 
 /** What one status check learned: still running, or finished with the response that said so. */
@@ -28,6 +31,9 @@ export interface PollSettings {
 export type PollResult<R> = { result: R } | { error: Error };
 
 interface JobState extends PendingJob {
+	intervalMs: number;
+	maxWaitMs: number;
+	deadline: number;
 	nextCheckAt: number;
 	failures: number;
 }
@@ -49,17 +55,21 @@ export async function pollUntilDone<R>(
 	const results = new Map<string, PollResult<R>>();
 	const signal = cancelSignal(context);
 	const start = Date.now();
-	const deadline = start + settings.maxWaitMs;
 	const spacingMs = settings.callsPerHour ? 3_600_000 / settings.callsPerHour : 0;
 	const concurrency = spacingMs > 0 ? 1 : (settings.concurrency ?? 10);
 	let nextCallAt = start;
 	let pausedUntil = start;
 
-	const pending: JobState[] = jobs.map((job) => ({
-		...job,
-		nextCheckAt: start + withJitter(settings.intervalMs),
-		failures: 0,
-	}));
+	const pending: JobState[] = jobs.map((job) => {
+		const intervalMs = job.intervalMs ?? settings.intervalMs;
+		const maxWaitMs = job.maxWaitMs ?? settings.maxWaitMs;
+		assertTimes(intervalMs, maxWaitMs, spacingMs);
+		const deadline = start + maxWaitMs;
+		// A Poll Interval longer than Max Wait still gets one check, at Max Wait.
+		return { ...job, intervalMs, maxWaitMs, deadline, nextCheckAt: 0, failures: 0 };
+	});
+	for (const job of pending) job.nextCheckAt = nextCheck(job, start, job.intervalMs);
+	const deadline = Math.max(...pending.map((job) => job.deadline));
 
 	while (pending.length > 0) {
 		if (signal?.aborted) throw canceledError(context);
@@ -70,7 +80,8 @@ export async function pollUntilDone<R>(
 		if (due.length === 0) {
 			const earliestJob = Math.min(...pending.map((job) => job.nextCheckAt));
 			const wakeAt = Math.max(readyAt, earliestJob);
-			if (wakeAt > deadline) break;
+			// `!(<=)` also ends the wait should a time ever be NaN: a wait always ends by Max Wait.
+			if (!(wakeAt <= deadline)) break;
 			await pause(wakeAt - now, signal);
 			continue;
 		}
@@ -86,13 +97,13 @@ export async function pollUntilDone<R>(
 						results.set(job.jobId, { result: outcome.result });
 						pending.splice(pending.indexOf(job), 1);
 					} else {
-						job.nextCheckAt = Date.now() + withJitter(settings.intervalMs);
+						job.nextCheckAt = nextCheck(job, Date.now(), job.intervalMs);
 					}
 				} catch (error) {
 					if (signal?.aborted) return;
 					if (error instanceof RateLimitError) {
 						// The limit is per account: hold every job until the provider is ready again.
-						const waitMs = error.retryAfterMs ?? Math.max(settings.intervalMs, spacingMs, 1000);
+						const waitMs = error.retryAfterMs ?? Math.max(job.intervalMs, spacingMs, 1000);
 						pausedUntil = Math.max(pausedUntil, Date.now() + waitMs);
 						return;
 					}
@@ -102,7 +113,7 @@ export async function pollUntilDone<R>(
 						pending.splice(pending.indexOf(job), 1);
 						return;
 					}
-					job.nextCheckAt = Date.now() + withJitter(settings.intervalMs * 2 ** job.failures);
+					job.nextCheckAt = nextCheck(job, Date.now(), job.intervalMs * 2 ** job.failures);
 				}
 			}),
 		);
@@ -110,9 +121,34 @@ export async function pollUntilDone<R>(
 	if (signal?.aborted) throw canceledError(context);
 
 	for (const job of pending) {
-		results.set(job.jobId, { error: timeoutError(context, job, settings) });
+		results.set(job.jobId, { error: timeoutError(context, job, settings, job.maxWaitMs) });
 	}
 	return results;
+}
+
+/**
+ * When to check a job next: after its interval, but never after its Max Wait; a job checked at or
+ * past its Max Wait is not checked again (Infinity ends the wait for it).
+ */
+function nextCheck(job: JobState, now: number, intervalMs: number): number {
+	if (now >= job.deadline) return Infinity;
+	return Math.min(now + withJitter(intervalMs), job.deadline);
+}
+
+/** The readers in parameters.ts keep user values finite; this guards against any other caller. */
+function assertTimes(intervalMs: number, maxWaitMs: number, spacingMs: number): void {
+	if (
+		!Number.isFinite(intervalMs) ||
+		intervalMs < 0 ||
+		!Number.isFinite(maxWaitMs) ||
+		maxWaitMs <= 0 ||
+		!Number.isFinite(spacingMs) ||
+		spacingMs < 0
+	) {
+		throw new Error(
+			`Polling needs finite, positive times (interval ${intervalMs} ms, max wait ${maxWaitMs} ms, spacing ${spacingMs} ms)`,
+		);
+	}
 }
 
 function withJitter(ms: number): number {
@@ -125,11 +161,16 @@ function isTransient(error: unknown): boolean {
 	return error instanceof NodeApiError && Number(error.httpCode) >= 500;
 }
 
-function timeoutError(context: IExecuteFunctions, job: PendingJob, settings: PollSettings): Error {
+function timeoutError(
+	context: IExecuteFunctions,
+	job: PendingJob,
+	settings: PollSettings,
+	maxWaitMs: number,
+): Error {
 	const waited =
-		settings.maxWaitMs < 60_000
-			? `${Number((settings.maxWaitMs / 1000).toFixed(1))} seconds`
-			: `${Number((settings.maxWaitMs / 60_000).toFixed(1))} minutes`;
+		maxWaitMs < 60_000
+			? `${Number((maxWaitMs / 1000).toFixed(1))} seconds`
+			: `${Number((maxWaitMs / 60_000).toFixed(1))} minutes`;
 	return new NodeOperationError(
 		context.getNode(),
 		`${settings.providerName} job ${job.jobId} did not finish within ${waited}`,

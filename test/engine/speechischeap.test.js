@@ -236,8 +236,13 @@ describe('Create', () => {
 	});
 
 	test('plain-text 400s reach the user; a 429 on create is retried, a dropped create is not resent', async () => {
-		const bad = await run([{ json: {} }], create({ audioUrl: `${files.url}/a.mp3`, options: { language: 'german' } }));
-		expect(bad.error.message).toBe('Speech is Cheap: Invalid "language" parameter: use a two-letter ISO 639-1 code');
+		// The node checks the language itself now (issue 17, item 11), so a 400 is injected.
+		const german = await run([{ json: {} }], create({ audioUrl: `${files.url}/a.mp3`, options: { language: 'german' } }));
+		expect(german.error.message).toBe('"Language" is invalid: must be a two-letter ISO 639-1 code such as "en", or empty to detect the language');
+		expect(creates()).toHaveLength(0);
+		emu.injectFault({ method: 'POST', path: '/v2/jobs/', type: 'status', status: 400 });
+		const bad = await run([{ json: {} }], create({ audioUrl: `${files.url}/a.mp3` }));
+		expect(bad.error.message).toBe('Speech is Cheap: Injected fault: HTTP 400');
 
 		emu.reset();
 		emu.injectFault({ method: 'POST', path: '/v2/jobs/', type: '429', retryAfter: 1 });

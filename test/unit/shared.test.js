@@ -1,7 +1,7 @@
 // Unit tests for the provider-neutral library in nodes/shared (run against the build in dist/).
 const { renderSubtitles, formatTimestamp } = require('../../dist/nodes/shared/subtitles');
 const { readBoolean, readNumber, readText, toOutputJson } = require('../../dist/nodes/shared/transcript');
-const { parseRetryAfter, backoffMs, RateLimitError, NetworkError } = require('../../dist/nodes/shared/transport');
+const { parseRetryAfter, backoffMs, pause, RateLimitError, NetworkError } = require('../../dist/nodes/shared/transport');
 const { pollUntilDone } = require('../../dist/nodes/shared/polling');
 const { StreamingForm, multipartBody } = require('../../dist/nodes/shared/upload');
 const { NodeApiError } = require('n8n-workflow');
@@ -103,6 +103,44 @@ describe('pollUntilDone', () => {
 		return { getNode: () => node, getExecutionCancelSignal: () => signal };
 	}
 	const settings = { intervalMs: 20, maxWaitMs: 5000, providerName: 'P', laterOperation: 'Get' };
+
+	// Issue 17, item 1: a time that is not a finite number is an error, never a loop that spins.
+	test.each([
+		['interval NaN', { intervalMs: NaN }],
+		['max wait NaN', { maxWaitMs: NaN }],
+		['max wait Infinity', { maxWaitMs: Infinity }],
+		['negative budget', { callsPerHour: -60 }],
+	])('%s is refused before any check', async (_name, override) => {
+		let checks = 0;
+		const polling = pollUntilDone(fakeContext(), [{ jobId: 'a', itemIndex: 0 }], async () => (checks++, { done: false }), { ...settings, ...override });
+		await expect(polling).rejects.toThrow(/finite, positive times/);
+		expect(checks).toBe(0);
+	});
+
+	test('pause refuses a time that is not finite', async () => {
+		await expect(pause(NaN)).rejects.toThrow(/not a finite time/);
+		await expect(pause(Infinity)).rejects.toThrow(/not a finite time/);
+	});
+
+	// Issue 17, item 16: the message "did not finish" is true only after a check.
+	test('an interval longer than Max Wait checks once, at Max Wait, then gives up', async () => {
+		let checks = 0;
+		const results = await pollUntilDone(fakeContext(), [{ jobId: 'a', itemIndex: 0 }], async () => (checks++, { done: false }), { ...settings, intervalMs: 60_000, maxWaitMs: 100 });
+		expect(checks).toBe(1);
+		expect(results.get('a').error.message).toBe('P job a did not finish within 0.1 seconds');
+	});
+
+	test('each job keeps its own interval and Max Wait', async () => {
+		const started = Date.now();
+		const results = await pollUntilDone(
+			fakeContext(),
+			[{ jobId: 'short', itemIndex: 0, maxWaitMs: 50 }, { jobId: 'long', itemIndex: 1, maxWaitMs: 5000, intervalMs: 10 }],
+			async ({ jobId }) => (jobId === 'long' && Date.now() > started + 150 ? { done: true, result: 'ok' } : { done: false }),
+			settings,
+		);
+		expect(results.get('short').error.message).toBe('P job short did not finish within 0.1 seconds');
+		expect(results.get('long')).toEqual({ result: 'ok' });
+	});
 
 	test('waits on all jobs at once and returns each result with its job', async () => {
 		const readyAt = { a: Date.now() + 50, b: Date.now() + 150, c: Date.now() + 100 };

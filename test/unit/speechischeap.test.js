@@ -93,9 +93,11 @@ describe('Speech is Cheap normalizer', () => {
 	});
 
 	test('create options map to the documented fields; unset ones are left out', () => {
-		expect(readCreateParameters({})).toEqual({});
+		// The readers take the node context for their errors; options are passed in already read.
+		const context = { getNode: () => ({ name: 'Speech is Cheap' }), getNodeParameter: () => undefined };
+		expect(readCreateParameters(context, 0, {})).toEqual({});
 		expect(
-			readCreateParameters({ parseSpeakers: true, parseWords: 'true', labelAudio: false, isPrivate: true, language: ' en ', minimumConfidence: '0', segmentDuration: 15, hotwords: '' }),
+			readCreateParameters(context, 0, { parseSpeakers: true, parseWords: 'true', labelAudio: false, isPrivate: true, language: ' en ', minimumConfidence: '0', segmentDuration: 15, hotwords: '' }),
 		).toEqual({ can_parse_speakers: true, can_parse_words: true, is_private: true, language: 'en', minimum_confidence: 0, segment_duration: 15 });
 	});
 });

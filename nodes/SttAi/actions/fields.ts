@@ -1,6 +1,8 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readOutputMode } from '../../shared/descriptions';
+import { readFieldName, readText } from '../../shared/parameters';
 import { FILE_MIME_TYPES } from '../api';
 
 type Show = Record<string, string[]>;
@@ -28,9 +30,8 @@ export function readInputText(
 	name = 'text',
 	label = 'Text',
 ): string {
-	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	const text =
-		typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+	// An object or a list is an error, never sent as "[object Object]".
+	const text = readText(context, itemIndex, { name, displayName: label }, { keepSpaces: true }, '');
 	if (text.trim() === '') {
 		throw new NodeOperationError(context.getNode(), `The "${label}" field is empty`, {
 			itemIndex,
@@ -48,7 +49,14 @@ export function readLanguageCode(
 	label: string,
 	optional = false,
 ): string | undefined {
-	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = readText(
+		context,
+		itemIndex,
+		{ name, displayName: label },
+		{
+			expected: 'a language code such as "en"',
+		},
+	);
 	if (value === '' && optional) return undefined;
 	if (!/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(value)) {
 		throw new NodeOperationError(
@@ -75,7 +83,16 @@ export function simplifyField(show: Show, simplified: string): INodeProperties {
 }
 
 export function isRaw(context: IExecuteFunctions, itemIndex: number): boolean {
-	return context.getNodeParameter('output', itemIndex, 'simplified') === 'raw';
+	return readOutputMode(context, itemIndex) === 'raw';
+}
+
+/** The output binary field of the operation (named by binaryOutputField). */
+export function readBinaryOutputField(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name = 'binaryOutputProperty',
+): string {
+	return readFieldName(context, itemIndex, { name, displayName: 'Put Output File in Field' });
 }
 
 export function binaryOutputField(

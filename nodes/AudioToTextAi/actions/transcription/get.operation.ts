@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
+import { readBoolean } from '../../../shared/parameters';
 import { getTranscription, normalizeTranscription } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['get'] };
@@ -29,7 +30,12 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex);
-		const segments = this.getNodeParameter('segments', itemIndex, true) as boolean;
+		const segments = readBoolean(
+			this,
+			itemIndex,
+			{ name: 'segments', displayName: 'Include Segments' },
+			true,
+		);
 		const data = await getTranscription(this, jobId, itemIndex, { segments });
 		return [
 			await transcriptItem(this, itemIndex, normalizeTranscription(this, data, itemIndex), data),

@@ -7,11 +7,12 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
-import type { WaitMode } from '../../../shared/descriptions';
 import {
 	audioInputFields,
 	outputFields,
 	readAudioInput,
+	readOutputSettings,
+	readWaitMode,
 	readPollSettings,
 	transcriptItem,
 	waitFields,
@@ -26,8 +27,10 @@ import {
 	submitThenWait,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
+import type { ParameterRef } from '../../../shared/parameters';
+import { entry, readBoolean, readCollection, readText, readUrl } from '../../../shared/parameters';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
-import { readBoolean, readText } from '../../../shared/transcript';
+import { readText as textOf } from '../../../shared/transcript';
 import type { TranscribeOptions } from '../../api';
 import {
 	checkTranscription,
@@ -149,13 +152,15 @@ const PROVIDER = {
 	providerName: 'AudioToTextAI',
 	laterOperation: 'Get',
 };
+const WAIT_MODES = ['poll', 'callback', 'none'] as const;
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (waitsForCallbacks(this, items.length)) {
-		return await submitThenPause(this, items, PROVIDER, async (itemIndex, callbackUrl) => {
+	if (waitsForCallbacks(this, items.length, WAIT_MODES)) {
+		const provider = { ...PROVIDER, waitModes: WAIT_MODES };
+		return await submitThenPause(this, items, provider, async (itemIndex, callbackUrl) => {
 			const options = readOptions(this, itemIndex);
 			if (options.webhook_url) throw webhookOptionConflict(this, itemIndex);
 			options.webhook_url = callbackUrl;
@@ -167,17 +172,21 @@ export async function execute(
 		});
 	}
 	let pollSettings: PollSettings | undefined;
+	const itemPolls = new Map<number, PollSettings>();
 	const submit = async (itemIndex: number): Promise<Submission<IDataObject>> => {
-		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
+		const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
 		if (waitMode === 'poll') {
-			// One wait serves all items, so its interval and limit come from the first polling item.
-			pollSettings ??= readPollSettings(this, itemIndex, {
+			// One wait serves all items; each keeps its own Poll Interval and Max Wait.
+			const settings = readPollSettings(this, itemIndex, {
 				providerName: 'AudioToTextAI',
 				laterOperation: 'Get',
 				minIntervalSeconds: 0.1,
 			});
+			itemPolls.set(itemIndex, settings);
+			pollSettings ??= settings;
 		}
 		const options = readOptions(this, itemIndex);
+		readOutputSettings(this, itemIndex); // checked before a job is paid for
 		const answer = await transcribe(
 			this,
 			itemIndex,
@@ -187,7 +196,7 @@ export async function execute(
 		return { itemIndex, waitMode, jobId: readJobId(this, answer, itemIndex), answer };
 	};
 	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
-		await waitForJobs(this, submissions, outcomes, pollSettings);
+		await waitForJobs(this, submissions, outcomes, pollSettings, itemPolls);
 	});
 }
 
@@ -197,6 +206,7 @@ async function waitForJobs(
 	submissions: Array<Submission<IDataObject>>,
 	outcomes: Map<number, ItemOutcome>,
 	pollSettings: PollSettings | undefined,
+	itemPolls: Map<number, PollSettings>,
 ): Promise<void> {
 	const finish = async (itemIndex: number, job: IDataObject) =>
 		await settle(context, itemIndex, async () => {
@@ -206,7 +216,10 @@ async function waitForJobs(
 	const polled: PendingJob[] = [];
 	for (const { itemIndex, waitMode, jobId, answer } of submissions) {
 		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, answer));
-		else polled.push({ jobId: jobId!, itemIndex });
+		else {
+			const { intervalMs, maxWaitMs } = itemPolls.get(itemIndex)!;
+			polled.push({ jobId: jobId!, itemIndex, intervalMs, maxWaitMs });
+		}
 	}
 	const check = async (job: PendingJob) =>
 		await checkTranscription(context, job.jobId, job.itemIndex);
@@ -214,7 +227,7 @@ async function waitForJobs(
 }
 
 function readJobId(context: IExecuteFunctions, answer: IDataObject, itemIndex: number): string {
-	const jobId = readText(answer.id ?? answer.uuid);
+	const jobId = textOf(answer.id ?? answer.uuid);
 	if (!jobId)
 		throw new NodeOperationError(context.getNode(), 'AudioToTextAI returned no job ID', {
 			itemIndex,
@@ -232,27 +245,52 @@ export const callbacks = perJobCallbacks(
 );
 
 function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeOptions {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const language = String(context.getNodeParameter('language', itemIndex, '') ?? '').trim();
-	const vocabulary = String(options.vocabulary ?? '')
-		.split(',')
-		.map((word) => word.trim())
-		.filter(Boolean);
-	const webhookUrl = String(options.webhookUrl ?? '').trim();
+	const options = readCollection(context, itemIndex, { name: 'options', displayName: 'Options' });
+	// Model and language are catalogues AudioToTextAI may extend: any text passes, its error shows.
+	const language = readText(context, itemIndex, {
+		name: 'language',
+		displayName: 'Language Name or ID',
+	});
+	const vocabulary = readVocabulary(context, itemIndex, entry(options, 'vocabulary', 'Vocabulary'));
+	const webhookUrl = readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL'));
 	const result: TranscribeOptions = {
-		model: context.getNodeParameter('model', itemIndex) as string,
+		model: readText(
+			context,
+			itemIndex,
+			{ name: 'model', displayName: 'Model' },
+			{ required: true, expected: 'an AudioToTextAI model ID' },
+		),
 	};
 	if (language) result.language = language;
-	for (const [option, field] of [
-		['diarization', 'diarization'],
-		['timestamps', 'timestamps'],
-		['wordTimestamps', 'word_timestamps'],
-		['summary', 'summary'],
+	for (const [option, displayName, field] of [
+		['diarization', 'Speaker Diarization', 'diarization'],
+		['timestamps', 'Timestamps', 'timestamps'],
+		['wordTimestamps', 'Word Timestamps', 'word_timestamps'],
+		['summary', 'Summary', 'summary'],
 	] as const) {
-		const value = readBoolean(options[option]);
-		if (value !== undefined) result[field] = value;
+		const ref = entry(options, option, displayName);
+		if (ref.present) result[field] = readBoolean(context, itemIndex, ref);
 	}
 	if (vocabulary.length > 0) result.vocabulary = vocabulary;
 	if (webhookUrl) result.webhook_url = webhookUrl;
 	return result;
+}
+
+/** Words separated by commas, or (from an expression) a list of words. */
+function readVocabulary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	ref: ParameterRef,
+): string[] {
+	const words = Array.isArray(ref.value)
+		? ref.value.map((word, index) =>
+				readText(
+					context,
+					itemIndex,
+					{ ...ref, value: word },
+					{ expected: `a word (entry ${index})` },
+				),
+			)
+		: readText(context, itemIndex, ref, { expected: 'words separated by commas' }).split(',');
+	return words.map((word) => word.trim()).filter(Boolean);
 }

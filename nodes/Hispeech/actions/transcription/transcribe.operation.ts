@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -11,9 +6,17 @@ import {
 	outputFields,
 	readAudioSource,
 	readPollSettings,
+	readWaitMode,
 	transcriptItem,
 	waitFields,
 } from '../../../shared/descriptions';
+import {
+	entry,
+	readBoolean,
+	readCollection,
+	readNumber,
+	readText,
+} from '../../../shared/parameters';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
@@ -128,35 +131,57 @@ export async function execute(
 	const submissions = new Map<number, Submission>();
 	const submitted: string[] = [];
 	let pollSettings: PollSettings | undefined;
+	let budget = Infinity;
 
 	// 1. Submit every item. A failed item stops only itself (with Continue On Fail).
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const waitMode = this.getNodeParameter('waitMode', itemIndex) as string;
-			const secureMode = this.getNodeParameter('secureMode', itemIndex) as boolean;
+			const waitMode = readWaitMode(this, itemIndex, ['sync', 'poll', 'none'] as const);
+			const secureMode = readBoolean(this, itemIndex, {
+				name: 'secureMode',
+				displayName: 'Secure Mode',
+			});
 			const ttlSeconds = secureMode ? readTtl(this, itemIndex) : undefined;
 			const deleteAfterRead =
 				!secureMode &&
 				waitMode !== 'none' &&
-				(this.getNodeParameter('deleteAfterRead', itemIndex, false) as boolean);
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+				readBoolean(
+					this,
+					itemIndex,
+					{ name: 'deleteAfterRead', displayName: 'Delete Job After Reading' },
+					false,
+				);
+			const options = readCollection(this, itemIndex, { name: 'options', displayName: 'Options' });
+			const calls = entry(options, 'statusCallsPerHour', 'Status Calls per Hour');
+			const wordTimestamps = entry(options, 'wordTimestamps', 'Word Timestamps');
+			const callsPerHour = calls.present
+				? readNumber(this, itemIndex, calls, { min: 1 })
+				: STATUS_CALLS_PER_HOUR;
 			const settings =
 				waitMode === 'poll'
 					? readPollSettings(this, itemIndex, {
 							providerName: 'Hispeech',
 							laterOperation: 'Get Status',
 							minIntervalSeconds: 0.1,
-							callsPerHour: (options.statusCallsPerHour as number) || STATUS_CALLS_PER_HOUR,
+							callsPerHour,
 						})
 					: undefined;
+			const model = readText(
+				this,
+				itemIndex,
+				{ name: 'model', displayName: 'Model' },
+				{ required: true, expected: 'a Hispeech model ID' },
+			);
 			const source = await readAudioSource(this, itemIndex);
 
 			const data = await uploadAudio(this, itemIndex, source, {
-				model: this.getNodeParameter('model', itemIndex) as string,
+				model,
 				waitForResult: waitMode === 'sync',
 				secureMode,
 				ttlSeconds,
-				wordTimestamps: options.wordTimestamps as boolean | undefined,
+				wordTimestamps: wordTimestamps.present
+					? readBoolean(this, itemIndex, wordTimestamps)
+					: undefined,
 			});
 			const jobId = String(data.job_id ?? '');
 			if (jobId) submitted.push(`item ${itemIndex}: ${jobId}`);
@@ -165,9 +190,16 @@ export async function execute(
 					throw new NodeOperationError(this.getNode(), 'Hispeech returned no job ID', {
 						itemIndex,
 					});
-				// One wait serves all items, so its interval and limit come from the first polling item.
-				pollSettings = pollSettings ?? settings;
-				pending.push({ jobId, itemIndex });
+				// One wait serves all items: each keeps its own interval and Max Wait, and the status-call
+				// budget (one per account) is the smallest any item gives.
+				budget = Math.min(budget, callsPerHour);
+				pollSettings = { ...(pollSettings ?? settings!), callsPerHour: budget };
+				pending.push({
+					jobId,
+					itemIndex,
+					intervalMs: settings!.intervalMs,
+					maxWaitMs: settings!.maxWaitMs,
+				});
 				submissions.set(itemIndex, { secureMode, deleteAfterRead });
 				outcomes.push({ output: [] });
 				continue;

@@ -7,12 +7,13 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
-import type { WaitMode } from '../../../shared/descriptions';
 import {
 	audioInputFields,
 	outputFields,
 	readAudioInput,
+	readOutputSettings,
 	readPollSettings,
+	readWaitMode,
 	transcriptItem,
 	waitFields,
 } from '../../../shared/descriptions';
@@ -26,6 +27,7 @@ import {
 	submitThenWait,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
+import { readCollection } from '../../../shared/parameters';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readText } from '../../../shared/transcript';
 import {
@@ -165,16 +167,24 @@ const PROVIDER = {
 	providerName: 'Speech is Cheap',
 	laterOperation: 'Get',
 };
+const WAIT_MODES = ['poll', 'callback', 'none', 'stream'] as const;
+
+function readOptions(context: IExecuteFunctions, itemIndex: number) {
+	return readCreateParameters(
+		context,
+		itemIndex,
+		readCollection(context, itemIndex, { name: 'options', displayName: 'Options' }),
+	);
+}
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (waitsForCallbacks(this, items.length)) {
-		return await submitThenPause(this, items, PROVIDER, async (itemIndex, callbackUrl) => {
-			const parameters = readCreateParameters(
-				this.getNodeParameter('options', itemIndex, {}) as IDataObject,
-			);
+	if (waitsForCallbacks(this, items.length, WAIT_MODES)) {
+		const provider = { ...PROVIDER, waitModes: WAIT_MODES };
+		return await submitThenPause(this, items, provider, async (itemIndex, callbackUrl) => {
+			const parameters = readOptions(this, itemIndex);
 			if (parameters.webhook_url) throw webhookOptionConflict(this, itemIndex);
 			parameters.webhook_url = callbackUrl;
 			const body = await createJob(
@@ -192,19 +202,21 @@ export async function execute(
 		});
 	}
 	let pollSettings: PollSettings | undefined;
+	const itemPolls = new Map<number, PollSettings>();
 	const submit = async (itemIndex: number): Promise<Submission<Answer>> => {
-		const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
+		const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
 		if (waitMode === 'poll') {
-			// One wait serves all items, so its interval and limit come from the first polling item.
-			pollSettings ??= readPollSettings(this, itemIndex, {
+			// One wait serves all items; each keeps its own Poll Interval and Max Wait.
+			const settings = readPollSettings(this, itemIndex, {
 				providerName: 'Speech is Cheap',
 				laterOperation: 'Get',
 				minIntervalSeconds: 0.1,
 			});
+			itemPolls.set(itemIndex, settings);
+			pollSettings ??= settings;
 		}
-		const parameters = readCreateParameters(
-			this.getNodeParameter('options', itemIndex, {}) as IDataObject,
-		);
+		const parameters = readOptions(this, itemIndex);
+		readOutputSettings(this, itemIndex); // checked before a job is paid for
 		if (waitMode === 'stream') parameters.can_stream_output = true;
 		const body = await createJob(
 			this,
@@ -222,7 +234,7 @@ export async function execute(
 		return { itemIndex, waitMode, jobId: readText(job.id) ?? null, answer: job };
 	};
 	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
-		await waitForJobs(this, submissions, outcomes, pollSettings);
+		await waitForJobs(this, submissions, outcomes, pollSettings, itemPolls);
 	});
 }
 
@@ -235,6 +247,7 @@ async function waitForJobs(
 	submissions: Array<Submission<Answer>>,
 	outcomes: Map<number, ItemOutcome>,
 	pollSettings: PollSettings | undefined,
+	itemPolls: Map<number, PollSettings>,
 ): Promise<void> {
 	const finish = async (itemIndex: number, job: IDataObject, expectDone: boolean) =>
 		await settle(context, itemIndex, async () => {
@@ -259,8 +272,10 @@ async function waitForJobs(
 					);
 				})(),
 			);
-		} else if (jobId) polled.push({ jobId, itemIndex });
-		else {
+		} else if (jobId) {
+			const { intervalMs, maxWaitMs } = itemPolls.get(itemIndex)!;
+			polled.push({ jobId, itemIndex, intervalMs, maxWaitMs });
+		} else {
 			outcomes.set(itemIndex, {
 				error: new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', {
 					itemIndex,

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
+import { readFieldName, readOption } from '../../../shared/parameters';
 import type { SubtitleFormat } from '../../../shared/subtitles';
 import { subtitleFile } from '../../../shared/subtitles';
 import { asJob, getJob, mapStatus, normalizeJob } from '../../api';
@@ -49,7 +50,22 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const jobId = readJobId(this, itemIndex, 'Create');
-		const format = this.getNodeParameter('format', itemIndex, 'json') as SubtitleFormat | 'json';
+		const format = readOption<SubtitleFormat | 'json'>(
+			this,
+			itemIndex,
+			{ name: 'format', displayName: 'Format' },
+			['json', 'srt', 'vtt'],
+			'json',
+		);
+		const property =
+			format === 'json'
+				? ''
+				: readFieldName(
+						this,
+						itemIndex,
+						{ name: 'binaryPropertyName', displayName: 'Put Output File in Field' },
+						'subtitles',
+					);
 		if (format === 'json') {
 			const job = asJob(this, await getJob(this, jobId, itemIndex), itemIndex);
 			return [await transcriptItem(this, itemIndex, normalizeJob(this, job, itemIndex), job)];
@@ -70,7 +86,6 @@ export async function execute(
 				},
 			);
 		}
-		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'subtitles') as string;
 		const binary = await subtitleFile(this, body, format, `transcript-${jobId}`);
 		return [{ json: { jobId, format }, binary: { [property]: binary } }];
 	});

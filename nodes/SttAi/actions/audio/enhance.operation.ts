@@ -4,7 +4,7 @@ import { audioInputFields, readAudioSource } from '../../../shared/descriptions'
 import { runForEachItem } from '../../../shared/items';
 import { multipartBody } from '../../../shared/upload';
 import { PATHS, sttAiRequest } from '../../api';
-import { baseName, binaryOutputField, storeFile } from '../fields';
+import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
 
 const show = { resource: ['audio'], operation: ['enhance'] };
 
@@ -19,6 +19,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const source = await readAudioSource(this, itemIndex);
+		const property = readBinaryOutputField(this, itemIndex);
 		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
 			method: 'POST',
 			path: PATHS.enhance,
@@ -29,7 +30,6 @@ export async function execute(
 		});
 		const fileName = `${baseName(source.fileName)}-enhanced.wav`;
 		const binary = await storeFile(this, response.body, fileName, 'wav');
-		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
 		return [
 			{
 				json: {

@@ -5,7 +5,7 @@ import { runForEachItem } from '../../../shared/items';
 import { readNumber } from '../../../shared/transcript';
 import { multipartBody } from '../../../shared/upload';
 import { PATHS, sttAiRequest } from '../../api';
-import { binaryOutputField, readInputText, storeFile } from '../fields';
+import { binaryOutputField, readInputText, readBinaryOutputField, storeFile } from '../fields';
 
 const show = { resource: ['audio'], operation: ['textToSpeech'] };
 
@@ -39,6 +39,7 @@ export async function execute(
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex, 'speechText', 'Text');
 		const source = await readAudioSource(this, itemIndex);
+		const property = readBinaryOutputField(this, itemIndex);
 		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
 			method: 'POST',
 			path: PATHS.tts,
@@ -49,7 +50,6 @@ export async function execute(
 		});
 		const fileName = 'speech.wav';
 		const binary = await storeFile(this, response.body, fileName, 'wav');
-		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
 		return [
 			{
 				json: {

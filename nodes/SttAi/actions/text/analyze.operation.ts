@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
+import { readListedOption } from '../../../shared/parameters';
 import { readText } from '../../../shared/transcript';
 import { firstPresent, PATHS, postText } from '../../api';
 import { isRaw, readInputText, simplifyField, textField } from '../fields';
@@ -37,9 +38,10 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex);
-		const type = this.getNodeParameter('type', itemIndex) as string;
+		const type = readListedOption(this, itemIndex, description, 'type');
+		const raw = isRaw(this, itemIndex);
 		const data = await postText(this, PATHS.analyze, { text, type }, itemIndex);
-		if (isRaw(this, itemIndex)) return [{ json: data }];
+		if (raw) return [{ json: data }];
 		// The docs show no answer: the result is read from the likely fields, or is the answer itself.
 		const rest = Object.fromEntries(
 			Object.entries(data).filter(([key]) => !['type', 'model'].includes(key)),

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
+import { readListedOption } from '../../../shared/parameters';
 import { readText } from '../../../shared/transcript';
 import { PATHS, postText } from '../../api';
 import { isRaw, readInputText, simplifyField, textField } from '../fields';
@@ -31,9 +32,10 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const text = readInputText(this, itemIndex);
-		const style = this.getNodeParameter('style', itemIndex) as string;
+		const style = readListedOption(this, itemIndex, description, 'style');
+		const raw = isRaw(this, itemIndex);
 		const data = await postText(this, PATHS.summarize, { text, style }, itemIndex);
-		if (isRaw(this, itemIndex)) return [{ json: data }];
+		if (raw) return [{ json: data }];
 		return [
 			{
 				json: {

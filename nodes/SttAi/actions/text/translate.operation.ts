@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
+import { readBoolean } from '../../../shared/parameters';
 import { readText } from '../../../shared/transcript';
 import { PATHS, postText } from '../../api';
 import { isRaw, readInputText, readLanguageCode, simplifyField, textField } from '../fields';
@@ -84,23 +84,29 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (!(this.getNodeParameter('batch', 0, false) as boolean)) {
-		return await runForEachItem(this, items, async (itemIndex) => {
-			const text = readInputText(this, itemIndex);
-			const languages = readLanguages(this, itemIndex);
-			const data = await postText(this, PATHS.translate, { text, ...languages }, itemIndex);
-			return [toItem(this, itemIndex, data, languages)];
-		});
-	}
-
+	// Each item says whether it joins a batch request; an item that does not is sent alone.
 	const languagesOf = new Map<number, Languages>();
 	const prepare = (itemIndex: number): BatchEntry => {
 		const text = readInputText(this, itemIndex);
 		const languages = readLanguages(this, itemIndex);
+		const batch = readBoolean(
+			this,
+			itemIndex,
+			{ name: 'batch', displayName: 'Send All Items in One Request' },
+			false,
+		);
+		isRaw(this, itemIndex); // checked before anything is sent
 		languagesOf.set(itemIndex, languages);
-		return { itemIndex, text, key: `${languages.target}|${languages.source ?? ''}` };
+		const key = batch ? `batch|${languages.target}|${languages.source ?? ''}` : `item|${itemIndex}`;
+		return { itemIndex, text, key };
 	};
 	return await runBatched(this, items, prepare, async (entries) => {
+		if (entries.length === 1 && !entries[0].key.startsWith('batch|')) {
+			const { itemIndex, text } = entries[0];
+			const languages = languagesOf.get(itemIndex)!;
+			const data = await postText(this, PATHS.translate, { text, ...languages }, itemIndex);
+			return [toItem(this, itemIndex, data, languages)];
+		}
 		const first = entries[0].itemIndex;
 		const languages = languagesOf.get(first)!;
 		const texts = entries.map((entry) => entry.text);

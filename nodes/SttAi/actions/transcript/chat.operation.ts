@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
+import { readText as readParameterText } from '../../../shared/parameters';
 import { readText } from '../../../shared/transcript';
 import { asObject, PATHS, sttAiRequest } from '../../api';
 import { isRaw, readInputText, simplifyField } from '../fields';
@@ -37,7 +38,11 @@ export async function execute(
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const id = readTranscriptId(this, itemIndex);
 		const question = readInputText(this, itemIndex, 'question', 'Question');
-		const sessionId = String(this.getNodeParameter('sessionId', itemIndex, '') ?? '').trim();
+		const sessionId = readParameterText(this, itemIndex, {
+			name: 'sessionId',
+			displayName: 'Session ID',
+		});
+		const raw = isRaw(this, itemIndex);
 		const response = await sttAiRequest<unknown>(this, {
 			method: 'POST',
 			path: PATHS.chat(id),
@@ -47,7 +52,7 @@ export async function execute(
 			itemIndex,
 		});
 		const data = asObject(this, response.body, itemIndex);
-		if (isRaw(this, itemIndex)) return [{ json: data }];
+		if (raw) return [{ json: data }];
 		return [
 			{
 				json: {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
+import { readListedOption } from '../../../shared/parameters';
 import { PATHS, sttAiRequest } from '../../api';
-import { binaryOutputField, storeFile } from '../fields';
+import { binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
 import { readTranscriptId, transcriptIdField } from './transcriptId';
 
 const show = { resource: ['transcript'], operation: ['export'] };
@@ -34,7 +35,9 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
 		const id = readTranscriptId(this, itemIndex);
-		const format = this.getNodeParameter('format', itemIndex) as string;
+		// The format goes into the URL path: only the listed ones.
+		const format = readListedOption(this, itemIndex, description, 'format');
+		const property = readBinaryOutputField(this, itemIndex);
 		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
 			method: 'GET',
 			path: PATHS.exportFile(id, format),
@@ -44,7 +47,6 @@ export async function execute(
 		});
 		const fileName = `transcript-${id}.${format}`;
 		const binary = await storeFile(this, response.body, fileName, format);
-		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
 		return [
 			{
 				json: {

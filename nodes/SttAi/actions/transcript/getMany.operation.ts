@@ -6,6 +6,16 @@ import type {
 } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
+import type { ParameterRef } from '../../../shared/parameters';
+import {
+	entry,
+	parameterError,
+	readBoolean,
+	readCollection,
+	readNumber,
+	readOption,
+	readText,
+} from '../../../shared/parameters';
 import {
 	LIST_QUERY,
 	normalizeTranscript,
@@ -92,13 +102,20 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
-		const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const qs: IDataObject = {};
-		for (const key of ['status', 'language', 'createdAfter', 'createdBefore'] as const) {
-			if (filters[key] !== undefined && filters[key] !== '') qs[LIST_QUERY[key]] = filters[key];
-		}
+		const returnAll = readBoolean(this, itemIndex, {
+			name: 'returnAll',
+			displayName: 'Return All',
+		});
+		const limit = returnAll
+			? Infinity
+			: readNumber(
+					this,
+					itemIndex,
+					{ name: 'limit', displayName: 'Limit' },
+					{ min: 1, integer: true },
+				);
+		const qs = readFilters(this, itemIndex);
+		const raw = isRaw(this, itemIndex);
 
 		// Page numbers count in pages of one size: a smaller last page would shift the offset (page 2
 		// of size 50 is items 51–100), so the size stays fixed and the list is cut at the limit.
@@ -118,11 +135,51 @@ export async function execute(
 			if (!hasNext) break;
 		}
 
-		const raw = isRaw(this, itemIndex);
 		return transcripts.slice(0, limit).map((transcript) => ({
 			json: raw
 				? transcript
 				: (normalizeTranscript(this, transcript, itemIndex) as unknown as IDataObject),
 		}));
 	});
+}
+
+/** The filters as query values: scalars only (a nested object would become `created_after[a]=1`). */
+function readFilters(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const filters = readCollection(context, itemIndex, { name: 'filters', displayName: 'Filters' });
+	const qs: IDataObject = {};
+	const status = entry(filters, 'status', 'Status');
+	if (status.present)
+		qs[LIST_QUERY.status] = readOption(context, itemIndex, status, [
+			'completed',
+			'failed',
+			'pending',
+			'processing',
+		]);
+	const language = readText(context, itemIndex, entry(filters, 'language', 'Language'), {
+		expected: 'a language code such as "en"',
+	});
+	if (language) qs[LIST_QUERY.language] = language;
+	for (const [key, displayName] of [
+		['createdAfter', 'Created After'],
+		['createdBefore', 'Created Before'],
+	] as const) {
+		const date = readDate(context, itemIndex, entry(filters, key, displayName));
+		if (date) qs[LIST_QUERY[key]] = date;
+	}
+	return qs;
+}
+
+/** A date as given (ISO text), or a Luxon DateTime / Date from an expression, as ISO text. */
+function readDate(context: IExecuteFunctions, itemIndex: number, ref: ParameterRef): string {
+	const value = ref.value as { toISO?: () => string } | undefined;
+	if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+	if (value && typeof value === 'object' && typeof value.toISO === 'function') {
+		const iso = value.toISO();
+		if (iso) return iso;
+	}
+	const expected = 'a date such as "2026-01-31" or "2026-01-31T12:00:00Z"';
+	const text = readText(context, itemIndex, ref, { expected });
+	if (text !== '' && Number.isNaN(Date.parse(text)))
+		throw parameterError(context, itemIndex, ref.displayName, text, `must be ${expected}`);
+	return text;
 }

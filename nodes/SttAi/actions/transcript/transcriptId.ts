@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readText } from '../../../shared/parameters';
+
 export function transcriptIdField(
 	show: Record<string, string[]>,
 	description: string,
@@ -18,13 +20,20 @@ export function transcriptIdField(
 }
 
 export function readTranscriptId(context: IExecuteFunctions, itemIndex: number): string {
-	const value = context.getNodeParameter('transcriptId', itemIndex) as unknown;
-	if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+	const value = readText(
+		context,
+		itemIndex,
+		{ name: 'transcriptId', displayName: 'Transcript ID' },
+		{
+			expected: 'a transcript ID',
+		},
+	);
+	if (value === '') {
 		throw new NodeOperationError(context.getNode(), 'The transcript ID is empty', {
 			itemIndex,
 			description:
 				'Map the "jobId" field of a Get Many result, or paste the ID from your STT.ai dashboard.',
 		});
 	}
-	return String(value).trim();
+	return value;
 }

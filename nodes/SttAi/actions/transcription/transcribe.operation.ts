@@ -10,9 +10,11 @@ import {
 	audioInputFields,
 	outputFields,
 	readAudioSource,
+	readOutputSettings,
 	transcriptItem,
 } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/items';
+import { readBoolean, readListedOption, readNumber, readText } from '../../../shared/parameters';
 import { parseSubtitles } from '../../../shared/subtitles';
 import type { NormalizedTranscript } from '../../../shared/transcript';
 import { multipartBody } from '../../../shared/upload';
@@ -24,7 +26,7 @@ import {
 	readAll,
 	sttAiRequest,
 } from '../../api';
-import { baseName, binaryOutputField, storeFile } from '../fields';
+import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
@@ -105,28 +107,35 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, async (itemIndex) => {
-		const format = this.getNodeParameter('responseFormat', itemIndex) as string;
-		const diarize = this.getNodeParameter('diarize', itemIndex) as boolean;
+		const format = readListedOption(this, itemIndex, description, 'responseFormat');
+		const diarize = readBoolean(this, itemIndex, { name: 'diarize', displayName: 'Diarize' });
 		const speakers = diarize
-			? (this.getNodeParameter('speakers', itemIndex, 0) as number)
-			: undefined;
-		if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 0)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Speakers must be a whole number of 0 or more, not ${JSON.stringify(speakers)}`,
-				{
+			? readNumber(
+					this,
 					itemIndex,
-					description: 'Set "Speakers" to the number of people talking, or 0 to let STT.ai decide.',
-				},
-			);
-		}
+					{ name: 'speakers', displayName: 'Speakers' },
+					{ min: 0, integer: true },
+					0,
+				)
+			: undefined;
+		// Model and language are catalogues STT.ai may extend: any text passes, its error shows.
 		const fields = {
-			model: this.getNodeParameter('model', itemIndex) as string,
-			language: (this.getNodeParameter('language', itemIndex) as string) || 'auto',
+			model: readText(
+				this,
+				itemIndex,
+				{ name: 'model', displayName: 'Model Name or ID' },
+				{ required: true, expected: 'an STT.ai model ID' },
+			),
+			language:
+				readText(this, itemIndex, { name: 'language', displayName: 'Language Name or ID' }) ||
+				'auto',
 			diarize,
 			speakers,
 			response_format: format,
 		};
+		// Checked before the paid request: the output fields of the chosen format.
+		const property = format === 'json' ? '' : readBinaryOutputField(this, itemIndex);
+		if (format === 'json') readOutputSettings(this, itemIndex);
 		const source = await readAudioSource(this, itemIndex);
 		if (source.size !== undefined && source.size > MAX_FILE_BYTES) {
 			throw new NodeOperationError(
@@ -168,7 +177,6 @@ export async function execute(
 		};
 		if (format !== 'txt') normalized.subtitles = body;
 		const json = normalized as unknown as IDataObject;
-		const property = this.getNodeParameter('binaryOutputProperty', itemIndex) as string;
 		const fileName = `${baseName(source.fileName)}.${format}`;
 		return [{ json, binary: { [property]: await storeFile(this, content, fileName, format) } }];
 	});

@@ -8,7 +8,14 @@ import {
 	waitFields,
 } from '../../../shared/descriptions';
 import type { PollSettings } from '../../../shared/polling';
-import { parseHttpUrl } from '../../../shared/upload';
+import {
+	entry,
+	readBoolean,
+	readCollection,
+	readOption,
+	readText,
+	readUrl,
+} from '../../../shared/parameters';
 import { DEFAULT_MODEL, MIN_POLL_SECONDS } from '../../api';
 import { LANGUAGES } from '../../languages';
 
@@ -158,25 +165,42 @@ export function readTranscriptionRequest(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): TranscriptionRequest {
+	// Model and language are catalogues TranscribeAPI may extend: any text passes, its error shows.
 	const model =
-		(context.getNodeParameter('model', itemIndex, DEFAULT_MODEL) as string) || DEFAULT_MODEL;
-	const language = (context.getNodeParameter('language', itemIndex, '') as string) || undefined;
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		readText(context, itemIndex, { name: 'model', displayName: 'Model' }, {}, DEFAULT_MODEL) ||
+		DEFAULT_MODEL;
+	const language =
+		readText(
+			context,
+			itemIndex,
+			{ name: 'language', displayName: 'Language' },
+			{ expected: 'a language code such as "en", or empty for Auto-Detect' },
+			'',
+		) || undefined;
+	const options = readCollection(context, itemIndex, { name: 'options', displayName: 'Options' });
 	const exclude = readExclude(context, itemIndex, options.exclude);
 	const webhookUrl =
-		typeof options.webhookUrl === 'string' && options.webhookUrl.trim()
-			? options.webhookUrl.trim()
-			: undefined;
-	if (webhookUrl) parseHttpUrl(context, itemIndex, webhookUrl);
-	const task = options.task === 'translate' ? 'translate' : undefined;
+		readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL')) || undefined;
+	const task = entry(options, 'task', 'Task');
+	const vad = entry(options, 'vadFilter', 'VAD Filter');
+	const granularity = entry(options, 'vttGranularity', 'VTT Granularity');
+	// The documented defaults (transcribe, no VAD, sentence cues) are not sent, as before.
 	const optional: IDataObject = {
-		task,
-		vad_filter: options.vadFilter === true ? true : undefined,
+		task: task.present
+			? readOption(context, itemIndex, task, ['transcribe', 'translate']) === 'translate'
+				? 'translate'
+				: undefined
+			: undefined,
+		vad_filter: vad.present && readBoolean(context, itemIndex, vad) ? true : undefined,
 		initial_prompt:
-			typeof options.initialPrompt === 'string' && options.initialPrompt
-				? options.initialPrompt
-				: undefined,
-		vtt_granularity: options.vttGranularity === 'word' ? 'word' : undefined,
+			readText(context, itemIndex, entry(options, 'initialPrompt', 'Initial Prompt'), {
+				keepSpaces: true,
+			}) || undefined,
+		vtt_granularity: granularity.present
+			? readOption(context, itemIndex, granularity, ['sentence', 'word']) === 'word'
+				? 'word'
+				: undefined
+			: undefined,
 		exclude,
 	};
 	const syncFields: Record<string, string | undefined> = { model, language };

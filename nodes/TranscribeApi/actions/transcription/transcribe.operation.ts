@@ -7,8 +7,12 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
-import type { WaitMode } from '../../../shared/descriptions';
-import { readAudioInput, readOutputSettings, transcriptItem } from '../../../shared/descriptions';
+import {
+	readAudioInput,
+	readOutputSettings,
+	readWaitMode,
+	transcriptItem,
+} from '../../../shared/descriptions';
 import { forItem } from '../../../shared/items';
 import {
 	pollJobs,
@@ -17,6 +21,7 @@ import {
 	submitThenWait,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
+import { entry, readBoolean } from '../../../shared/parameters';
 import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
@@ -59,6 +64,8 @@ export const description: INodeProperties[] = [
 /** Sync answers that mean "too big for sync": the file goes through an async job instead. */
 const TOO_BIG_FOR_SYNC = ['audio_too_long', 'file_too_large'];
 
+const WAIT_MODES = ['poll', 'callback', 'none'] as const;
+
 /** What submitting one item gave: a finished sync transcript, or a job and how to wait for it. */
 interface Submitted {
 	transcript?: INodeExecutionData;
@@ -69,29 +76,35 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (waitsForCallbacks(this, items.length)) {
-		return await submitThenPause(this, items, callbacks, async (itemIndex, callbackUrl) => {
-			const request = readTranscriptionRequest(this, itemIndex);
-			if (request.webhookUrl) throw webhookOptionConflict(this, itemIndex);
-			request.webhookUrl = callbackUrl;
-			// With a callback URL the file always goes through a job, never the sync request.
-			const outcome = await submit(this, itemIndex, request);
-			if ('jobId' in outcome) return outcome.jobId;
-			throw new NodeOperationError(
-				this.getNode(),
-				'TranscribeAPI answered at once instead of creating a job',
-				{ itemIndex },
-			);
-		});
+	if (waitsForCallbacks(this, items.length, WAIT_MODES)) {
+		return await submitThenPause(
+			this,
+			items,
+			{ ...callbacks, waitModes: WAIT_MODES },
+			async (itemIndex, callbackUrl) => {
+				const request = readTranscriptionRequest(this, itemIndex);
+				if (request.webhookUrl) throw webhookOptionConflict(this, itemIndex);
+				request.webhookUrl = callbackUrl;
+				// With a callback URL the file always goes through a job, never the sync request.
+				const outcome = await submit(this, itemIndex, request);
+				if ('jobId' in outcome) return outcome.jobId;
+				throw new NodeOperationError(
+					this.getNode(),
+					'TranscribeAPI answered at once instead of creating a job',
+					{ itemIndex },
+				);
+			},
+		);
 	}
 	return await submitThenWait<Submitted>(
 		this,
 		items,
 		async (itemIndex) => {
+			const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
 			const request = readTranscriptionRequest(this, itemIndex);
-			const waitMode = this.getNodeParameter('waitMode', itemIndex) as WaitMode;
 			const pollSettings =
 				waitMode === 'poll' ? readTranscribeApiPollSettings(this, itemIndex) : undefined;
+			readOutputSettings(this, itemIndex); // checked before a job is paid for
 			const outcome = await submit(this, itemIndex, request);
 			return 'transcript' in outcome
 				? { itemIndex, waitMode, jobId: null, answer: { transcript: outcome.transcript } }
@@ -113,9 +126,14 @@ export async function execute(
 						),
 					);
 				} else {
-					// One wait serves all items, so its interval and limit come from the first polling item.
+					// One wait serves all items; each keeps its own Poll Interval and Max Wait.
 					pollSettings ??= answer.pollSettings;
-					pending.push({ jobId: jobId!, itemIndex });
+					pending.push({
+						jobId: jobId!,
+						itemIndex,
+						intervalMs: answer.pollSettings!.intervalMs,
+						maxWaitMs: answer.pollSettings!.maxWaitMs,
+					});
 				}
 			}
 			await pollJobs(
@@ -160,7 +178,12 @@ async function submit(
 	const source = input.file;
 	const fitsSync =
 		!request.webhookUrl &&
-		request.options.forceAsync !== true &&
+		!readBoolean(
+			context,
+			itemIndex,
+			entry(request.options, 'forceAsync', 'Always Use an Async Job'),
+			false,
+		) &&
 		source.size !== undefined &&
 		source.size <= SYNC_MAX_BYTES;
 	if (fitsSync) {

@@ -12,14 +12,21 @@ import {
 	pauseForCallbacks,
 	webhookOptionConflict,
 } from '../../../shared/callback';
-import { readAudioInput, readMaxWaitMs, readOutputSettings } from '../../../shared/descriptions';
+import {
+	readAudioInput,
+	readMaxWaitMs,
+	readOutputSettings,
+	readWaitMode,
+} from '../../../shared/descriptions';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
+import type { PollSettings } from '../../../shared/polling';
 import type { UploadSource } from '../../../shared/upload';
 import type { FileResult } from '../../api';
 import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, rawStatusOf } from '../../api';
 import { createBatchJob, readResult, waitForJobs } from '../../jobs';
 import { freshBatchUpload, uploadFile, uploadsByReference } from '../../upload';
+import type { TranscriptionRequest } from './fields';
 import {
 	readTranscribeApiPollSettings,
 	readTranscriptionRequest,
@@ -55,6 +62,26 @@ interface BatchFile {
 	source?: UploadSource;
 }
 
+/** The job-level settings of a batch, as one item gives them. */
+interface BatchSettings {
+	request: TranscriptionRequest;
+	pollSettings?: PollSettings;
+	callbackToken?: string;
+	callbackLimitMs: number;
+}
+
+function readBatchSettings(context: IExecuteFunctions, itemIndex: number): BatchSettings {
+	const waitMode = readWaitMode(context, itemIndex, ['poll', 'callback', 'none'] as const);
+	const request = readTranscriptionRequest(context, itemIndex);
+	const pollSettings =
+		waitMode === 'poll' ? readTranscribeApiPollSettings(context, itemIndex) : undefined;
+	// Wait for Callback: the job calls this execution's resume URL, which carries a secret token.
+	const callbackToken = waitMode === 'callback' ? newCallbackToken() : undefined;
+	const callbackLimitMs = callbackToken ? readMaxWaitMs(context, itemIndex) : 0;
+	if (callbackToken && request.webhookUrl) throw webhookOptionConflict(context, itemIndex);
+	return { request, pollSettings, callbackToken, callbackLimitMs };
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -74,22 +101,19 @@ export async function execute(
 		);
 	}
 
-	// Job-level settings come from the first item.
-	const request = readTranscriptionRequest(this, 0);
-	const waitMode = this.getNodeParameter('waitMode', 0) as string;
-	const pollSettings = waitMode === 'poll' ? readTranscribeApiPollSettings(this, 0) : undefined;
-	// Wait for Callback: the job calls this execution's resume URL, which carries a secret token.
-	const callbackToken = waitMode === 'callback' ? newCallbackToken() : undefined;
-	const callbackLimitMs = callbackToken ? readMaxWaitMs(this, 0) : 0;
-	if (callbackToken && request.webhookUrl) throw webhookOptionConflict(this, 0);
-	const prepared = callbackToken ? await callbacks.prepare?.(this) : undefined;
-
-	// 1. Read every item's file; a bad item fails alone and stays out of the batch.
+	// 1. Read every item's settings and file; a bad item fails alone and stays out of the batch.
+	// Model, language, options and waiting belong to the one batch job, so they are taken from the
+	// first item whose settings are valid; every item's own settings are still checked, so a wrong
+	// value fails its item (with Continue On Fail) instead of being silently replaced or failing all.
+	let job: BatchSettings | undefined;
 	let files: BatchFile[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			const settings = readBatchSettings(this, itemIndex);
+			readOutputSettings(this, itemIndex);
 			const referenceId = `item_${itemIndex}`;
 			const input = await readAudioInput(this, itemIndex);
+			job ??= settings;
 			if ('url' in input) {
 				files.push({
 					itemIndex,
@@ -104,7 +128,10 @@ export async function execute(
 			fail(itemIndex, error);
 		}
 	}
-	if (files.length === 0) return collectOutput(this, outcomes);
+	if (files.length === 0 || !job) return collectOutput(this, outcomes);
+	const { request, pollSettings, callbackToken, callbackLimitMs } = job;
+	// Wait for Callback: what every callback needs (the signing keys) is read before the job exists.
+	const prepared = callbackToken ? await callbacks.prepare?.(this) : undefined;
 
 	// 2. One job for all files, then the uploads it asks for, then the signal to start. The signal
 	// is sent only when every file of the job is uploaded: TranscribeAPI would fail the whole job
