@@ -213,7 +213,9 @@ const WORKFLOW_IDS = {
 	'transcribeapi-transcribe-with-webhook': 'exTranscribeHook',
 	'transcribeapi-trigger-message': 'exTranscribeTrig',
 	speechischeap: 'exSpeechIsCheap1',
+	'speechischeap-trigger': 'exSpeechCheapTrg',
 	audiototextai: 'exAudioToTextAi1',
+	'audiototextai-trigger': 'exAudioToTextTrg',
 	'sttai-transcribe-analyze': 'exSttAiAnalyze01',
 };
 
