@@ -9,7 +9,7 @@ import type {
 export class SpeechIsCheapApi implements ICredentialType {
 	name = 'speechIsCheapApi';
 
-	displayName = 'Speech Is Cheap API';
+	displayName = 'Speech is Cheap API';
 
 	icon: Icon = {
 		light: 'file:../nodes/SpeechIsCheap/speechischeap.svg',

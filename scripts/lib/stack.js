@@ -183,7 +183,7 @@ function credentialsFor(urls) {
 		},
 		{
 			id: CREDENTIAL_IDS.speechIsCheapApi,
-			name: 'Speech Is Cheap account',
+			name: 'Speech is Cheap account',
 			type: 'speechIsCheapApi',
 			data: {
 				apiKey: API_KEYS.speechischeap,

@@ -117,7 +117,7 @@ describe('provider workflows run with `n8n execute`', () => {
 		const [transcript] = run.output('STT.ai Transcribe');
 		expect(transcript.json).toMatchObject({ provider: 'sttai', status: 'completed' });
 		expect(transcript.json.text).toContain('meeting.mp3');
-		expect(transcript.binary.data).toMatchObject({ fileExtension: 'vtt' });
+		expect(transcript.binary.transcript).toMatchObject({ fileExtension: 'vtt' });
 		const [analysis] = run.output('STT.ai Topics');
 		expect(analysis.json).toMatchObject({ type: 'topics' });
 	});
