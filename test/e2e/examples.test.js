@@ -105,3 +105,29 @@ describe('each example runs from its manual trigger', () => {
 		240_000,
 	);
 });
+
+test('`npm start` keeps an edited example across a restart; --reset-examples brings the original back', async () => {
+	const { importExamples } = require('../../scripts/lib/examples');
+	const example = env.workflows.find((w) => w.file === 'hispeech-summarize-translate');
+	const stored = await env.n8n.rest('GET', `/rest/workflows/${example.id}`);
+	await env.n8n.rest('PATCH', `/rest/workflows/${example.id}`, {
+		name: 'My meeting notes',
+		versionId: stored.versionId,
+	});
+
+	// What `npm start` does before it starts n8n: import the examples the instance does not have.
+	await env.n8n.stop();
+	const kept = await importExamples(env.n8n, env.workflows);
+	expect(kept.imported).toEqual([]);
+	expect(kept.kept.map((w) => w.file).sort()).toEqual(env.workflows.map((w) => w.file).sort());
+	await env.n8n.start();
+	expect((await env.n8n.rest('GET', `/rest/workflows/${example.id}`)).name).toBe(
+		'My meeting notes',
+	);
+
+	await env.n8n.stop();
+	const reset = await importExamples(env.n8n, env.workflows, { reset: true });
+	expect(reset.imported).toHaveLength(env.workflows.length);
+	await env.n8n.start();
+	expect((await env.n8n.rest('GET', `/rest/workflows/${example.id}`)).name).toBe(example.name);
+}, 300_000);
