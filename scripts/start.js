@@ -6,6 +6,7 @@
  *   npm start                      n8n 2.x on http://127.0.0.1:5678
  *   npm start -- --link            symlink the package instead of copying it (rebuild + restart to see changes)
  *   npm start -- --reset-examples  import every example workflow again (undoes your edits to them)
+ *   npm run dev                    --link, rebuilt on change and restarted (scripts/dev.js)
  *   N8N_LINE=1 npm start           n8n 1.x LTS (needs Node 20 or 22)
  *
  * The user folder is `.n8n-local/` (git-ignored); delete it to start from scratch. An example workflow
@@ -32,8 +33,11 @@ async function main() {
 	const userFolder = path.join(ROOT, line === '2' ? '.n8n-local' : `.n8n-local-${line}.x`);
 	const samplesDir = path.join(userFolder, 'samples');
 
-	console.log('Building the package…');
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+	// `npm run dev` builds (and rebuilds) the package itself.
+	if (!process.argv.includes('--no-build')) {
+		console.log('Building the package…');
+		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+	}
 
 	const n8n = new N8n({
 		userFolder,
