@@ -118,25 +118,23 @@ describe('Transcribe', () => {
 		expect(result.output('Hispeech').map((item) => item.json.status)).toEqual(Array(5).fill('completed'));
 
 		const calls = statusCalls();
-		expect(calls.every((call) => call.status === 200)).toBe(true); // no 429: the budget held
-		for (let i = 1; i < calls.length; i++) {
-			expect(calls[i].startedAt - calls[i - 1].startedAt).toBeGreaterThanOrEqual(550);
-		}
-		// Waiting is concurrent: each job was collected by the first check after it finished, and the
-		// last one soon after the slowest job finished, well before the sum of all processing times.
+		// No 429: the node kept to its budget (the emulator allows 10 calls per 5 s, the node spaces them 0.6 s).
+		expect(calls.every((call) => call.status === 200)).toBe(true);
+		// Each job was checked until the emulator answered "completed", and never again after that.
 		const jobs = [...emu.jobs.values()];
-		const slowestReadyAt = Math.max(...jobs.map((job) => job.readyAt));
-		const completingCalls = jobs.map((job) => calls.find((call) => call.jobId === job.id && call.startedAt >= job.readyAt));
-		const callsPerRound = jobs.length * 600;
-		for (const [index, call] of completingCalls.entries()) {
-			expect(call.startedAt - jobs[index].readyAt).toBeLessThan(callsPerRound + 300);
+		const answers = (job) => calls.filter((call) => call.jobId === job.id).map((call) => call.jobStatus);
+		for (const job of jobs) {
+			const seen = answers(job);
+			expect(seen.slice(0, -1).every((status) => status === 'processing')).toBe(true);
+			expect(seen[seen.length - 1]).toBe('completed');
 		}
-		const lastCall = calls[calls.length - 1];
-		expect(lastCall.startedAt - slowestReadyAt).toBeLessThan(callsPerRound + 300);
-		const sumOfDelays = Object.values(delays).reduce((a, b) => a + b, 0);
-		expect(lastCall.endedAt - emu.requests[0].startedAt).toBeLessThan(sumOfDelays);
-		// 6,000 calls/hour is one per 600 ms; arrival times on loopback may shift by some ms either way.
-		expect(calls.length).toBeLessThanOrEqual(Math.floor((lastCall.startedAt - calls[0].startedAt) / 550) + 1);
+		// Waiting is concurrent (order of events, not time): the slowest job was already being checked
+		// before the fastest one was collected, so the waits overlapped instead of adding up.
+		const byDelay = [...jobs].sort((a, b) => delays[a.filename] - delays[b.filename]);
+		const fastestDone = calls.findIndex((call) => call.jobId === byDelay[0].id && call.jobStatus === 'completed');
+		const slowestFirstCheck = calls.findIndex((call) => call.jobId === byDelay[4].id);
+		expect(slowestFirstCheck).toBeGreaterThanOrEqual(0);
+		expect(slowestFirstCheck).toBeLessThan(fastestDone);
 	});
 
 	test('secure mode: the one-time result is returned, with its TTL sent', async () => {
