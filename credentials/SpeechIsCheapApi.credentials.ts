@@ -9,7 +9,7 @@ import type {
 export class SpeechIsCheapApi implements ICredentialType {
 	name = 'speechIsCheapApi';
 
-	displayName = 'Speech is Cheap API';
+	displayName = 'Speech Is Cheap API';
 
 	icon: Icon = {
 		light: 'file:../nodes/SpeechIsCheap/speechischeap.svg',
