@@ -256,9 +256,18 @@ export function cancelSignal(context: ApiContext): AbortSignal | undefined {
 		: undefined;
 }
 
-/** Waits, but returns early when the execution is canceled. */
+/**
+ * Waits at least `ms` by the wall clock (a timer can fire a millisecond early, and a Retry-After of
+ * one second means one second), but returns early when the execution is canceled.
+ */
 export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	if (ms <= 0 || signal?.aborted) return;
+	const until = Date.now() + ms;
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
+		await pauseOnce(left, signal);
+	}
+}
+
+async function pauseOnce(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) return await sleep(ms);
 	let onAbort: (() => void) | undefined;
 	const aborted = new Promise<void>((resolve) => {
