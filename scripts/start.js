@@ -5,9 +5,12 @@
  *
  *   npm start                      n8n 2.x on http://127.0.0.1:5678
  *   npm start -- --link            symlink the package instead of copying it (rebuild + restart to see changes)
+ *   npm start -- --reset-examples  import every example workflow again (undoes your edits to them)
+ *   npm run dev                    --link, rebuilt on change and restarted (scripts/dev.js)
  *   N8N_LINE=1 npm start           n8n 1.x LTS (needs Node 20 or 22)
  *
- * The user folder is `.n8n-local/` (git-ignored); delete it to start from scratch.
+ * The user folder is `.n8n-local/` (git-ignored); delete it to start from scratch. An example workflow
+ * is imported only when the instance does not have it yet, so edits to the examples survive a restart.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,15 +24,20 @@ const {
 	startEmulators,
 } = require('./lib/stack');
 const { N8n } = require('./lib/n8n');
+const { importExamples } = require('./lib/examples');
 
 async function main() {
 	const link = process.argv.includes('--link');
+	const resetExamples = process.argv.includes('--reset-examples');
 	const line = process.env.N8N_LINE || '2';
 	const userFolder = path.join(ROOT, line === '2' ? '.n8n-local' : `.n8n-local-${line}.x`);
 	const samplesDir = path.join(userFolder, 'samples');
 
-	console.log('Building the package…');
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+	// `npm run dev` builds (and rebuilds) the package itself.
+	if (!process.argv.includes('--no-build')) {
+		console.log('Building the package…');
+		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+	}
 
 	const n8n = new N8n({
 		userFolder,
@@ -46,6 +54,7 @@ async function main() {
 		console.log('\nStopping n8n and the emulators…');
 		await n8n.stop();
 		await stack.close();
+		console.log('n8n and the emulators stopped.');
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stop(0));
@@ -53,21 +62,15 @@ async function main() {
 
 	try {
 		n8n.installPackage(link ? 'symlink' : 'copy');
-		console.log('Importing credentials and example workflows…');
+		// Credentials always point at this run's emulators; examples are imported only when missing.
 		await n8n.importJson('credentials', credentialsFor(stack.urls));
 		const workflows = exampleWorkflows({ urls: stack.urls, n8nUrl: n8n.url, samplesDir });
-		await n8n.importJson(
-			'workflows',
-			workflows.map(({ file, ...workflow }) => workflow),
+		const { imported, kept } = await importExamples(n8n, workflows, { reset: resetExamples });
+		console.log(
+			kept.length === 0
+				? `Imported the ${imported.length} example workflows.`
+				: `Example workflows: ${kept.length} already in n8n, kept as they are${imported.length ? `; imported ${imported.map((w) => w.file).join(', ')}` : ''} (\`npm start -- --reset-examples\` imports them all again).`,
 		);
-		// Trigger examples are published so their webhooks answer at once.
-		for (const workflow of workflows.filter((w) =>
-			w.nodes.some((node) => /Trigger$/.test(node.type) && node.webhookId),
-		)) {
-			await n8n
-				.publishOffline(workflow.id)
-				.catch((error) => console.warn(`Could not publish "${workflow.name}": ${error.message}`));
-		}
 		console.log('Starting n8n…');
 		const bootMs = await n8n.start();
 		console.log(`

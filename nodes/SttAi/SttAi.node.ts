@@ -12,7 +12,12 @@ import * as service from './actions/service/Service.resource';
 import * as text from './actions/text/Text.resource';
 import * as transcript from './actions/transcript/Transcript.resource';
 import * as transcription from './actions/transcription/Transcription.resource';
-import { getLanguages, getModels } from './methods/loadOptions';
+import {
+	getLanguages,
+	getModels,
+	getSourceLanguages,
+	getTargetLanguages,
+} from './methods/loadOptions';
 
 export class SttAi implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,7 +57,9 @@ export class SttAi implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getModels, getLanguages } };
+	methods = {
+		loadOptions: { getModels, getLanguages, getTargetLanguages, getSourceLanguages },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -128,6 +128,7 @@ export const WAIT_MODE_OPTIONS: Record<WaitMode, INodePropertyOptions> = {
 	none: {
 		name: "Don't Wait",
 		value: 'none',
+		// waitFields() names the node's own operation that finishes the job.
 		description: 'Return the job at once; finish it later with the status operation',
 	},
 	stream: {
@@ -147,6 +148,8 @@ export interface WaitDefaults {
 	intervalSeconds: number;
 	minIntervalSeconds: number;
 	maxWaitMinutes: number;
+	/** The display name of the operation that finishes a job later (named in "Don't Wait"). */
+	laterOperation: string;
 }
 
 /** How to wait for an asynchronous job, and the polling limits. */
@@ -156,13 +159,20 @@ export function waitFields(
 	defaults: WaitDefaults,
 ): INodeProperties[] {
 	const pollOnly = withShow(show, { waitMode: ['poll'] });
-	const { mode, intervalSeconds, minIntervalSeconds, maxWaitMinutes } = defaults;
+	const { mode, intervalSeconds, minIntervalSeconds, maxWaitMinutes, laterOperation } = defaults;
+	const option = (wait: WaitMode): INodePropertyOptions =>
+		wait === 'none'
+			? {
+					...WAIT_MODE_OPTIONS.none,
+					description: `Return the job at once; finish it later with the ${laterOperation} operation`,
+				}
+			: WAIT_MODE_OPTIONS[wait];
 	return [
 		{
 			displayName: 'Wait Mode',
 			name: 'waitMode',
 			type: 'options',
-			options: modes.map((mode) => WAIT_MODE_OPTIONS[mode]),
+			options: modes.map(option),
 			default: mode,
 			description: 'How the node waits for the transcript',
 			displayOptions: withShow(show),

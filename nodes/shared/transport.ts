@@ -271,16 +271,20 @@ export function cancelSignal(context: ApiContext): AbortSignal | undefined {
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Waits, but returns early when the execution is canceled. A time that is not a finite number is
- * a bug upstream: it is an error, never a wait that returns at once (a loop would spin on it).
+ * Waits at least `ms` by the wall clock (a timer can fire a millisecond early, and a Retry-After of
+ * one second means one second), but returns early when the execution is canceled. A time that is
+ * not a finite number is a bug upstream: it is an error, never a wait that returns at once (a loop
+ * would spin on it).
  */
 export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!Number.isFinite(ms)) throw new Error(`Cannot pause for ${ms} ms: not a finite time`);
-	if (ms <= 0 || signal?.aborted) return;
-	if (ms > MAX_TIMER_MS) {
-		await pause(MAX_TIMER_MS, signal);
-		return await pause(ms - MAX_TIMER_MS, signal);
+	const until = Date.now() + ms;
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
+		await pauseOnce(Math.min(left, MAX_TIMER_MS), signal);
 	}
+}
+
+async function pauseOnce(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) return await sleep(ms);
 	let onAbort: (() => void) | undefined;
 	const aborted = new Promise<void>((resolve) => {

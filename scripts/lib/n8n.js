@@ -78,7 +78,8 @@ class N8n {
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
 			N8N_EDITOR_BASE_URL: `${this.url}/`,
-			WEBHOOK_URL: `${this.url}/`,
+			// 2.x deprecates WEBHOOK_URL for N8N_WEBHOOK_URL; 1.x knows only WEBHOOK_URL.
+			[this.runtime.line === '2' ? 'N8N_WEBHOOK_URL' : 'WEBHOOK_URL']: `${this.url}/`,
 			N8N_RUNNERS_BROKER_PORT: String(this.port + 1),
 			N8N_SECURE_COOKIE: 'false',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -89,6 +90,13 @@ class N8n {
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_REINSTALL_MISSING_PACKAGES: 'false',
+			// n8n's list of verified community nodes comes from api.n8n.io (api-staging.n8n.io when NODE_ENV
+			// is not production, as here): a local instance has no use for it, and offline it logs errors.
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			// 2.x warns that these defaults will shrink: set them to the future values explicitly.
+			N8N_RUNNERS_TASK_TIMEOUT: '60',
+			N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(256 * 1024 * 1024),
+			N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '1000',
 			// 2.x: silences a failing outbound fetch at boot; 1.x does not know the module and refuses to start.
 			...(this.runtime.line === '2' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',

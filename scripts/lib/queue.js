@@ -295,7 +295,9 @@ function queueEnvironment({ pg, redis, encryptionKey, webhookUrl, samplesDir, lo
 		// need not share a disk (n8n's default in queue mode, set explicitly here).
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		// Production webhooks, trigger callbacks and Wait-for-Callback resume URLs point at the webhook process.
+		// (N8N_WEBHOOK_URL is 2.x's name; it overrides the one every instance sets to its own address.)
 		WEBHOOK_URL: webhookUrl,
+		N8N_WEBHOOK_URL: webhookUrl,
 		// In 2.x manual runs may also go to workers (n8n 3 makes it the only way).
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',

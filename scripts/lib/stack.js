@@ -183,7 +183,7 @@ function credentialsFor(urls) {
 		},
 		{
 			id: CREDENTIAL_IDS.speechIsCheapApi,
-			name: 'Speech Is Cheap account',
+			name: 'Speech is Cheap account',
 			type: 'speechIsCheapApi',
 			data: {
 				apiKey: API_KEYS.speechischeap,
@@ -213,7 +213,9 @@ const WORKFLOW_IDS = {
 	'transcribeapi-transcribe-with-webhook': 'exTranscribeHook',
 	'transcribeapi-trigger-message': 'exTranscribeTrig',
 	speechischeap: 'exSpeechIsCheap1',
+	'speechischeap-trigger': 'exSpeechCheapTrg',
 	audiototextai: 'exAudioToTextAi1',
+	'audiototextai-trigger': 'exAudioToTextTrg',
 	'sttai-transcribe-analyze': 'exSttAiAnalyze01',
 };
 

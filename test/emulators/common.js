@@ -60,7 +60,10 @@ async function readForm(ctx) {
 function isLoopback(url) {
 	try {
 		const { hostname, protocol } = new URL(url);
-		return ['http:', 'https:'].includes(protocol) && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+		return (
+			['http:', 'https:'].includes(protocol) &&
+			['127.0.0.1', 'localhost', '[::1]'].includes(hostname)
+		);
 	} catch {
 		return false;
 	}
@@ -72,7 +75,8 @@ function isLoopback(url) {
  */
 function fetchInput(url, headers = {}) {
 	return new Promise((resolve, reject) => {
-		if (!isLoopback(url)) return reject(new Error(`Could not fetch ${url}: the emulator only fetches 127.0.0.1`));
+		if (!isLoopback(url))
+			return reject(new Error(`Could not fetch ${url}: the emulator only fetches 127.0.0.1`));
 		const request = http.get(url, { headers }, (res) => {
 			if (res.statusCode >= 300) {
 				res.resume();
@@ -101,7 +105,14 @@ function postJson(url, body, headers = {}) {
 		const payload = Buffer.from(JSON.stringify(body));
 		const request = http.request(
 			url,
-			{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+			{
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					'content-length': payload.length,
+					...headers,
+				},
+			},
 			(res) => {
 				res.resume();
 				res.on('end', () => resolve(res.statusCode));
@@ -126,7 +137,11 @@ function wordsOf(text, start, end) {
 	const words = text.split(/\s+/).filter(Boolean);
 	const step = (end - start) / Math.max(1, words.length);
 	const round3 = (n) => Math.round(n * 1000) / 1000;
-	return words.map((word, i) => ({ start: round3(start + i * step), end: round3(start + (i + 1) * step), text: word }));
+	return words.map((word, i) => ({
+		start: round3(start + i * step),
+		end: round3(start + (i + 1) * step),
+		text: word,
+	}));
 }
 
 const round3 = (n) => Math.round(n * 1000) / 1000;
@@ -136,34 +151,61 @@ const round3 = (n) => Math.round(n * 1000) / 1000;
  * `errorResponse(status, message, code)` gives [contentType, payload] in the provider's error shape.
  * Extra listeners (e.g. a second host) share the same state: `hosts` names them.
  */
-async function startServer({ port = 0, ports = {}, hosts = ['api'], route, errorResponse, faultRate: initialRate }) {
+async function startServer({
+	port = 0,
+	ports = {},
+	hosts = ['api'],
+	route,
+	errorResponse,
+	faultRate: initialRate,
+}) {
 	const requests = [];
 	const timers = new Set();
 	const sockets = new Set();
 	let faults = [];
 	let faultRate = null;
 
+	// A timer can fire a millisecond early by Date.now(): a delay is applied in full, so a request
+	// held for a job or a 'slow' fault never ends before the recorded time it waits for.
 	function sleep(ms) {
 		if (!(ms > 0)) return Promise.resolve();
+		const until = Date.now() + ms;
 		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				timers.delete(timer);
-				resolve();
-			}, ms);
-			timers.add(timer);
+			const wait = (left) => {
+				const timer = setTimeout(() => {
+					timers.delete(timer);
+					const rest = until - Date.now();
+					if (rest > 0) wait(rest);
+					else resolve();
+				}, left);
+				timers.add(timer);
+			};
+			wait(ms);
 		});
 	}
 
 	function later(ms, fn) {
-		const timer = setTimeout(() => {
-			timers.delete(timer);
-			fn();
-		}, Math.max(0, ms));
+		const timer = setTimeout(
+			() => {
+				timers.delete(timer);
+				fn();
+			},
+			Math.max(0, ms),
+		);
 		timers.add(timer);
 	}
 
 	/** Faults hit matching requests (method, path prefix or RegExp, host) `times` times. */
-	function injectFault({ method, path, host, type, times = 1, retryAfter = 1, delayMs = 200, status = 500 } = {}) {
+	function injectFault({
+		method,
+		path,
+		host,
+		type,
+		times = 1,
+		retryAfter = 1,
+		delayMs = 200,
+		status = 500,
+	} = {}) {
 		if (!FAULT_TYPES.includes(type)) throw new Error(`Unknown fault type: ${type}`);
 		faults.push({ method, path, host, type, remaining: times, retryAfter, delayMs, status });
 	}
@@ -181,14 +223,16 @@ async function startServer({ port = 0, ports = {}, hosts = ['api'], route, error
 		delayMs = 200,
 		path,
 	} = {}) {
-		faultRate = rate > 0 ? { rate, types, retryAfter, delayMs, path, random: mulberry32(seed) } : null;
+		faultRate =
+			rate > 0 ? { rate, types, retryAfter, delayMs, path, random: mulberry32(seed) } : null;
 	}
 	if (initialRate) setFaultRate(initialRate);
 
 	function randomFault(path) {
 		if (!faultRate) return null;
 		const { path: pattern } = faultRate;
-		if (pattern && !(pattern instanceof RegExp ? pattern.test(path) : path.startsWith(pattern))) return null;
+		if (pattern && !(pattern instanceof RegExp ? pattern.test(path) : path.startsWith(pattern)))
+			return null;
 		if (faultRate.random() >= faultRate.rate) return null;
 		const name = faultRate.types[Math.floor(faultRate.random() * faultRate.types.length)];
 		const numeric = /^\d+$/.test(name) && name !== '429';
@@ -267,8 +311,10 @@ async function startServer({ port = 0, ports = {}, hosts = ['api'], route, error
 			const fault = takeFault(req.method, url.pathname, host);
 			if (fault) {
 				entry.fault = fault.name ?? fault.type;
-				if (fault.type === 'slow') await sleep(fault.delayMs);
-				else if (fault.type === 'drop-after-processing') ctx.dropResponse = true;
+				if (fault.type === 'slow') {
+					entry.delayedMs = fault.delayMs; // the delay applied, for tests (not the wall time taken)
+					await sleep(fault.delayMs);
+				} else if (fault.type === 'drop-after-processing') ctx.dropResponse = true;
 				else {
 					await readBody(req, entry, 0);
 					if (fault.type === 'drop') {
@@ -277,7 +323,13 @@ async function startServer({ port = 0, ports = {}, hosts = ['api'], route, error
 					}
 					const code = fault.type === '429' ? 429 : fault.status;
 					const headers = code === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
-					return sendError(ctx, code, code === 429 ? 'Too many requests' : `Injected fault: HTTP ${code}`, undefined, headers);
+					return sendError(
+						ctx,
+						code,
+						code === 429 ? 'Too many requests' : `Injected fault: HTTP ${code}`,
+						undefined,
+						headers,
+					);
 				}
 			}
 			const handler = route(req.method, url.pathname, ctx);
@@ -289,7 +341,12 @@ async function startServer({ port = 0, ports = {}, hosts = ['api'], route, error
 		} catch (error) {
 			if (req.socket.destroyed) return;
 			const code = error.status || 500;
-			sendError(ctx, code, error.status ? error.message : `Internal error: ${error.message}`, error.code);
+			sendError(
+				ctx,
+				code,
+				error.status ? error.message : `Internal error: ${error.message}`,
+				error.code,
+			);
 		}
 	}
 
@@ -309,7 +366,9 @@ async function startServer({ port = 0, ports = {}, hosts = ['api'], route, error
 		});
 		servers[host] = server;
 	}
-	const urls = Object.fromEntries(hosts.map((host) => [host, `http://127.0.0.1:${servers[host].address().port}`]));
+	const urls = Object.fromEntries(
+		hosts.map((host) => [host, `http://127.0.0.1:${servers[host].address().port}`]),
+	);
 
 	return {
 		urls,

@@ -375,14 +375,22 @@ async function startHispeechEmulator(options = {}) {
 	let faults = [];
 	let faultRate = null;
 
+	// A timer can fire a millisecond early by Date.now(): a delay is applied in full, so a request
+	// held for a job or a 'slow' fault never ends before the recorded time it waits for.
 	function sleep(ms) {
 		if (!(ms > 0)) return Promise.resolve();
+		const until = Date.now() + ms;
 		return new Promise((resolve) => {
-			const t = setTimeout(() => {
-				timers.delete(t);
-				resolve();
-			}, ms);
-			timers.add(t);
+			const wait = (left) => {
+				const timer = setTimeout(() => {
+					timers.delete(timer);
+					const rest = until - Date.now();
+					if (rest > 0) wait(rest);
+					else resolve();
+				}, left);
+				timers.add(timer);
+			};
+			wait(ms);
 		});
 	}
 
@@ -630,8 +638,10 @@ async function startHispeechEmulator(options = {}) {
 		if (!job || isGone(job, now))
 			return send(ctx, 404, errorBody(ctx, 404, 'Transcription not found'));
 		if (now < job.readyAt) {
+			ctx.entry.jobStatus = 'processing';
 			return send(ctx, 200, { job_id: job.id, status: 'processing', secure_mode: job.secureMode });
 		}
+		ctx.entry.jobStatus = 'completed';
 		if (job.secureMode) job.resultRead = true; // held in memory until read once
 		if (job.failure) {
 			return send(ctx, 200, {
@@ -766,6 +776,7 @@ async function startHispeechEmulator(options = {}) {
 			if (fault) {
 				entry.fault = fault.name;
 				if (fault.kind === 'slow') {
+					entry.delayedMs = fault.delayMs; // the delay applied, for tests (not the wall time taken)
 					await sleep(fault.delayMs);
 				} else if (fault.kind === 'drop-after-processing') {
 					ctx.dropResponse = true; // side effects happen, then send() destroys the socket

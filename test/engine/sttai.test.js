@@ -1,14 +1,8 @@
 // Engine tests: the STT.ai node in real workflows inside n8n's execution engine, against the STT.ai
 // emulator (and the Hispeech emulator for the example workflow) over HTTP on 127.0.0.1.
 const path = require('node:path');
-const {
-	runWorkflow,
-	readBinary,
-	testCredential,
-	nodesFromWorkflow,
-	cleanup,
-} = require('../harness/engine');
-const { startSttAiEmulator } = require('../emulators/sttai');
+const { runWorkflow, readBinary, testCredential, nodesFromWorkflow, setup, cleanup } = require('../harness/engine');
+const { startSttAiEmulator, LANGUAGES } = require('../emulators/sttai');
 const { startHispeechEmulator } = require('../emulators/hispeech');
 const { startTranscribeApiEmulator } = require('../emulators/transcribeapi');
 const { startFileServer, sha256 } = require('../support/servers');
@@ -148,19 +142,12 @@ describe('Transcription: Transcribe', () => {
 				}),
 			);
 			const [item] = result.output('STT.ai');
-			expect(calls('/v1/transcribe')[0].files[0]).toMatchObject({
-				filename: 'weekly sync.mp3',
-				sha256: sha256(Buffer.from(content)),
-			});
-			expect(item.binary.data).toMatchObject({
-				fileName: 'weekly sync.srt',
-				mimeType: 'application/x-subrip',
-				fileExtension: 'srt',
-			});
-			const srt = (await readBinary(item.binary.data)).toString('utf8');
-			expect(srt).toMatch(
-				/^1\n00:00:00,000 --> 00:00:00,670\n\[Speaker 1\] Hello, this is weekly sync.mp3.\n/,
-			);
+			expect(calls('/v1/transcribe')[0].files[0]).toMatchObject({ filename: 'weekly sync.mp3', sha256: sha256(Buffer.from(content)) });
+			// The default field is `transcript`, not `data` (the field that usually holds the input audio).
+			expect(Object.keys(item.binary)).toEqual(['transcript']);
+			expect(item.binary.transcript).toMatchObject({ fileName: 'weekly sync.srt', mimeType: 'application/x-subrip', fileExtension: 'srt' });
+			const srt = (await readBinary(item.binary.transcript)).toString('utf8');
+			expect(srt).toMatch(/^1\n00:00:00,000 --> 00:00:00,670\n\[Speaker 1\] Hello, this is weekly sync.mp3.\n/);
 			expect(item.json).toMatchObject({ provider: 'sttai', status: 'completed', subtitles: srt });
 			expect(item.json.segments).toHaveLength(3);
 			expect(item.json.segments[2]).toMatchObject({
@@ -199,12 +186,9 @@ describe('Transcription: Transcribe', () => {
 			sttai('transcription', 'transcribe', { responseFormat: 'txt' }),
 		);
 		const [txtItem] = txt.output('STT.ai');
-		expect(txtItem.binary.data).toMatchObject({ fileName: 'talk.txt', mimeType: 'text/plain' });
-		expect((await readBinary(txtItem.binary.data)).toString('utf8')).toBe(txtItem.json.text);
-		expect(txtItem.json).toMatchObject({
-			text: 'Hello, this is talk.mp3. The recording has 23 bytes. Thanks for listening.',
-			segments: [],
-		});
+		expect(txtItem.binary.transcript).toMatchObject({ fileName: 'talk.txt', mimeType: 'text/plain' });
+		expect((await readBinary(txtItem.binary.transcript)).toString('utf8')).toBe(txtItem.json.text);
+		expect(txtItem.json).toMatchObject({ text: 'Hello, this is talk.mp3. The recording has 23 bytes. Thanks for listening.', segments: [] });
 	});
 
 	test('JSON with a subtitles file rendered from the segments', async () => {
@@ -614,6 +598,37 @@ describe('Service operations', () => {
 			gpu_name: 'NVIDIA A100',
 			gpu_memory_mb: 8188,
 		});
+	});
+});
+
+describe('Translate language dropdowns', () => {
+	test('Target and Source load the languages STT.ai lists, with a static fallback when it cannot be reached', async () => {
+		const { loader } = await setup();
+		const { getTargetLanguages, getSourceLanguages } = loader.getNode('sttAi').type.methods.loadOptions;
+		const { closedPort } = require('../support/servers');
+		// A load-options context as n8n gives one: credentials, and requests with the credential applied.
+		const context = (baseUrl) => ({
+			getNode: () => ({ name: 'STT.ai', type: 'n8n-nodes-transcription.sttAi' }),
+			getCredentials: async () => ({ apiKey: 'test-key', baseUrl, accountBaseUrl: emu.accountUrl }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type, options) => {
+					const response = await fetch(options.url, { method: options.method, headers: { ...options.headers, Authorization: 'Bearer test-key' } });
+					return { statusCode: response.status, headers: {}, body: await response.json() };
+				},
+			},
+		});
+		const target = await getTargetLanguages.call(context(emu.url));
+		expect(target.map((o) => o.value).sort()).toEqual(LANGUAGES.map((l) => l.code).sort());
+		expect(target.find((o) => o.value === 'sv')).toEqual({ name: 'Swedish', value: 'sv' });
+		expect(target.map((o) => o.name)).toEqual([...target.map((o) => o.name)].sort((a, b) => a.localeCompare(b)));
+		expect(calls('/v1/languages')).toHaveLength(1);
+		const source = await getSourceLanguages.call(context(emu.url));
+		expect(source[0]).toEqual({ name: 'Default (English)', value: '' });
+		expect(source.slice(1)).toEqual(target);
+
+		const offline = await getTargetLanguages.call(context(`http://127.0.0.1:${await closedPort()}`));
+		expect(offline.map((o) => o.value)).toEqual(expect.arrayContaining(['en', 'es', 'hy', 'zh']));
+		expect(offline.map((o) => o.value)).not.toContain('sv'); // the static list, not the emulator's
 	});
 });
 

@@ -81,12 +81,13 @@ describe('AudioToTextAI normalizer', () => {
 });
 
 describe('example workflows', () => {
-	test.each(['speechischeap', 'audiototextai'])('examples/%s.json uses registered node types and valid parameters', (name) => {
+	const examples = require('node:fs').readdirSync(require('node:path').join(__dirname, '../../examples')).map((file) => file.replace(/\.json$/, ''));
+	test.each(examples)('examples/%s.json uses registered node types and valid parameters', (name) => {
 		const workflow = require(`../../examples/${name}.json`);
 		const index = require('../../index.js');
 		const types = Object.fromEntries(Object.values(index.nodes).map((NodeClass) => [`n8n-nodes-transcription.${new NodeClass().description.name}`, new NodeClass().description]));
 		const ours = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-transcription.'));
-		expect(ours.length).toBeGreaterThanOrEqual(3);
+		expect(ours.length).toBeGreaterThanOrEqual(1);
 		for (const node of ours) {
 			const description = types[node.type];
 			expect(description).toBeDefined();

@@ -99,12 +99,13 @@ export function binaryOutputField(
 	show: Show,
 	what: string,
 	name = 'binaryOutputProperty',
+	defaultField = 'data',
 ): INodeProperties {
 	return {
 		displayName: 'Put Output File in Field',
 		name,
 		type: 'string',
-		default: 'data',
+		default: defaultField,
 		required: true,
 		hint: `The name of the output binary field for the ${what}`,
 		displayOptions: { show },

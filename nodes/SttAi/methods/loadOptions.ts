@@ -23,16 +23,16 @@ export async function getModels(this: ILoadOptionsFunctions): Promise<INodePrope
 		}));
 }
 
-/** Auto-detect, then the languages STT.ai lists (a common set when the list cannot be loaded). */
-export async function getLanguages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+/** The languages STT.ai lists, by name (a common set when the list cannot be loaded). */
+async function listedLanguages(context: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	let languages: Array<{ code?: unknown; name?: unknown }> = [];
 	try {
-		languages = await listLanguages(this);
+		languages = await listLanguages(context);
 	} catch {
 		languages = [];
 	}
 	if (languages.length === 0) languages = FALLBACK_LANGUAGES;
-	const options = languages
+	return languages
 		.filter(
 			(language) =>
 				typeof language.code === 'string' && language.code !== '' && language.code !== 'auto',
@@ -42,5 +42,23 @@ export async function getLanguages(this: ILoadOptionsFunctions): Promise<INodePr
 			value: language.code as string,
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
-	return [{ name: 'Auto-Detect', value: 'auto' }, ...options];
+}
+
+/** Auto-detect, then the languages STT.ai lists (transcription). */
+export async function getLanguages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return [{ name: 'Auto-Detect', value: 'auto' }, ...(await listedLanguages(this))];
+}
+
+/** Translate's target: the languages STT.ai lists (any other code as an expression). */
+export async function getTargetLanguages(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return await listedLanguages(this);
+}
+
+/** Translate's source: STT.ai's default (English, the parameter is not sent), then the listed languages. */
+export async function getSourceLanguages(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return [{ name: 'Default (English)', value: '' }, ...(await listedLanguages(this))];
 }

@@ -88,6 +88,7 @@ export const description: INodeProperties[] = [
 		intervalSeconds: 5,
 		minIntervalSeconds: 0.1,
 		maxWaitMinutes: 180,
+		laterOperation: 'Get',
 	}),
 	...outputFields(show, { subtitles: true }),
 	{

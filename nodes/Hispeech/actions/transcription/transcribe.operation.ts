@@ -59,6 +59,7 @@ export const description: INodeProperties[] = [
 		intervalSeconds: RECOMMENDED_POLL_SECONDS,
 		minIntervalSeconds: 0.1,
 		maxWaitMinutes: 120,
+		laterOperation: 'Get Status',
 	}),
 	{
 		displayName: 'Secure Mode',

@@ -40,6 +40,7 @@ import {
 	readCreateParameters,
 	readJobStream,
 } from '../../api';
+import { LANGUAGE_OPTIONS } from '../../languages';
 
 const show = { resource: ['job'], operation: ['create'] };
 
@@ -60,6 +61,7 @@ export const description: INodeProperties[] = [
 		intervalSeconds: 10,
 		minIntervalSeconds: 0.1,
 		maxWaitMinutes: 180,
+		laterOperation: 'Get',
 	}),
 	...outputFields(show, { subtitles: true }),
 	{
@@ -89,11 +91,11 @@ export const description: INodeProperties[] = [
 			{
 				displayName: 'Language',
 				name: 'language',
-				type: 'string',
+				type: 'options',
+				options: LANGUAGE_OPTIONS,
 				default: '',
-				placeholder: 'en',
 				description:
-					'Two-letter ISO 639-1 code. Leave empty to detect the language from the first segment.',
+					'The language of the audio. Auto-Detect detects it from the first segment. Any other two-letter ISO 639-1 code can be given as an expression.',
 			},
 			{
 				displayName: 'Minimum Confidence',

@@ -18,22 +18,24 @@ const show = { resource: ['text'], operation: ['translate'] };
 export const description: INodeProperties[] = [
 	textField(show, 'The text to translate. Defaults to the transcript from the previous node.'),
 	{
-		displayName: 'Target Language',
+		displayName: 'Target Language Name or ID',
 		name: 'target',
-		type: 'string',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTargetLanguages' },
 		default: '',
 		required: true,
-		placeholder: 'es',
-		description: 'Language code to translate into, such as "es", "fr" or "zh" (450+ languages)',
+		description:
+			'Language to translate into. STT.ai translates into 450+ languages: give any other code, such as "zu", as an expression. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show },
 	},
 	{
-		displayName: 'Source Language',
+		displayName: 'Source Language Name or ID',
 		name: 'source',
-		type: 'string',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getSourceLanguages' },
 		default: '',
-		placeholder: 'en',
-		description: 'Language code of the text. Empty: STT.ai assumes English ("en").',
+		description:
+			'Language of the text. Default: STT.ai assumes English. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show },
 	},
 	{

@@ -98,7 +98,13 @@ export const description: INodeProperties[] = [
 		default: 'json',
 		displayOptions: { show },
 	},
-	binaryOutputField({ ...show, responseFormat: ['txt', 'srt', 'vtt'] }, 'transcript file'),
+	// Not `data`: that is where the input audio usually is, and the two would be mistaken for each other.
+	binaryOutputField(
+		{ ...show, responseFormat: ['txt', 'srt', 'vtt'] },
+		'transcript file',
+		'binaryOutputProperty',
+		'transcript',
+	),
 	...outputFields({ ...show, responseFormat: ['json'] }, { subtitles: true }),
 ];
 

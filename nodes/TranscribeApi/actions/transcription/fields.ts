@@ -53,6 +53,7 @@ export function transcriptionFields(show: Show, maxWaitMinutes: number): INodePr
 			intervalSeconds: MIN_POLL_SECONDS,
 			minIntervalSeconds: MIN_POLL_SECONDS,
 			maxWaitMinutes,
+			laterOperation: 'Get Job',
 		}),
 		...outputFields(show, { subtitles: true }),
 	];
@@ -71,6 +72,10 @@ export function readTranscribeApiPollSettings(
 }
 
 /** The documented options, in a collection. */
+/** The editor's "Add Option" list is alphabetical by display name (as in n8n's own nodes). */
+const byDisplayName = (options: INodeProperties[]) =>
+	[...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+
 export function transcriptionOptions(show: Show, extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -79,7 +84,7 @@ export function transcriptionOptions(show: Show, extra: INodeProperties[] = []):
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [
+		options: byDisplayName([
 			{
 				displayName: 'Exclude Fields',
 				name: 'exclude',
@@ -146,7 +151,7 @@ export function transcriptionOptions(show: Show, extra: INodeProperties[] = []):
 					'TranscribeAPI posts a signed notice here when the job finishes (for example the production URL of a TranscribeAPI Trigger). A file with a webhook always goes through an async job.',
 			},
 			...extra,
-		],
+		]),
 	};
 }
 
