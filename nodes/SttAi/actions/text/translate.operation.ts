@@ -60,8 +60,8 @@ interface Languages {
 
 function readLanguages(context: IExecuteFunctions, itemIndex: number): Languages {
 	return {
-		target: readLanguageCode(context, itemIndex, 'target', 'Target Language')!,
-		source: readLanguageCode(context, itemIndex, 'source', 'Source Language', true),
+		target: readLanguageCode(context, itemIndex, 'target', 'Target Language Name or ID')!,
+		source: readLanguageCode(context, itemIndex, 'source', 'Source Language Name or ID', true),
 	};
 }
 
