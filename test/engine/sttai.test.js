@@ -651,7 +651,7 @@ describe('bad input and account limits give clear item-level errors', () => {
 			details: expect.stringContaining('{{ $json.text }}'),
 		});
 		expect(output[2].json).toEqual({
-			error: '"spanish!" is not a language code (Target Language)',
+			error: '"spanish!" is not a language code (Target Language Name or ID)',
 			details: expect.stringContaining('ISO 639'),
 		});
 		expect(output[3].json.error).toBe('STT.ai: Unsupported target language "xx"');
