@@ -8,7 +8,7 @@
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
-const { parseMultipartStream, getBoundary, mulberry32 } = require('./hispeech');
+const { parseMultipartStream, getBoundary, mulberry32, sleeperFor } = require('./hispeech');
 
 const FAULT_TYPES = ['status', '429', 'drop', 'slow', 'drop-after-processing'];
 
@@ -167,22 +167,7 @@ async function startServer({
 
 	// A timer can fire a millisecond early by Date.now(): a delay is applied in full, so a request
 	// held for a job or a 'slow' fault never ends before the recorded time it waits for.
-	function sleep(ms) {
-		if (!(ms > 0)) return Promise.resolve();
-		const until = Date.now() + ms;
-		return new Promise((resolve) => {
-			const wait = (left) => {
-				const timer = setTimeout(() => {
-					timers.delete(timer);
-					const rest = until - Date.now();
-					if (rest > 0) wait(rest);
-					else resolve();
-				}, left);
-				timers.add(timer);
-			};
-			wait(ms);
-		});
-	}
+	const sleep = sleeperFor(timers);
 
 	function later(ms, fn) {
 		const timer = setTimeout(

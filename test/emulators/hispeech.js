@@ -375,24 +375,7 @@ async function startHispeechEmulator(options = {}) {
 	let faults = [];
 	let faultRate = null;
 
-	// A timer can fire a millisecond early by Date.now(): a delay is applied in full, so a request
-	// held for a job or a 'slow' fault never ends before the recorded time it waits for.
-	function sleep(ms) {
-		if (!(ms > 0)) return Promise.resolve();
-		const until = Date.now() + ms;
-		return new Promise((resolve) => {
-			const wait = (left) => {
-				const timer = setTimeout(() => {
-					timers.delete(timer);
-					const rest = until - Date.now();
-					if (rest > 0) wait(rest);
-					else resolve();
-				}, left);
-				timers.add(timer);
-			};
-			wait(ms);
-		});
-	}
+	const sleep = sleeperFor(timers);
 
 	// --- faults ---------------------------------------------------------------------------------
 
@@ -918,6 +901,30 @@ if (require.main === module) {
 	});
 }
 
+/**
+ * A sleep whose timers are kept in `timers` (so close() can clear them) and which waits the full
+ * time by Date.now(): a timer can fire a millisecond early, and a held request must never end before
+ * the recorded time it waits for.
+ */
+function sleeperFor(timers) {
+	return function sleep(ms) {
+		if (!(ms > 0)) return Promise.resolve();
+		const until = Date.now() + ms;
+		return new Promise((resolve) => {
+			const wait = (left) => {
+				const timer = setTimeout(() => {
+					timers.delete(timer);
+					const rest = until - Date.now();
+					if (rest > 0) wait(rest);
+					else resolve();
+				}, left);
+				timers.add(timer);
+			};
+			wait(ms);
+		});
+	};
+}
+
 module.exports = {
 	startHispeechEmulator,
 	parseMultipartStream,
@@ -925,4 +932,5 @@ module.exports = {
 	getBoundary,
 	readBody,
 	mulberry32,
+	sleeperFor,
 };
