@@ -276,7 +276,7 @@ export function jobEndedError(
 			itemIndex,
 			description: error
 				? 'Check that the URL is public, the file is audio between 6 seconds and 24 hours long, and the options are valid.'
-				: 'Speech is Cheap gives the reason for a failure only in its webhook: use the Speech is Cheap Trigger to receive it. Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
+				: 'Speech is Cheap gives the reason for a failure only in its webhook and its event stream, not when the job is read later. To get it, use Wait Mode "Stream", or send the job\'s webhook to a Speech is Cheap Trigger (with Wait for Callback, n8n keeps nothing from a callback that arrives while other jobs of the run still run). Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
 		},
 	);
 }
