@@ -1,4 +1,4 @@
-import { randomBytes } from 'crypto';
+import { createHmac } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -35,8 +35,8 @@ export const RESUME_WEBHOOK: IWebhookDescription = {
 /**
  * Where the waiting state travels in the execution: under this key of each waiting item, beside its
  * `json` (not in it). When Max Wait passes, n8n passes these items on as the node's output, and
- * their `json` must then be exactly what the README promises. The state is of no use by then: the
- * run no longer waits, so a token in it opens nothing.
+ * their `json` must then be exactly what the README promises. No secret is kept in it: callback tokens
+ * are derived again when a callback comes (see `callbackTokenSigner`).
  */
 const STATE_KEY = 'waitForCallback';
 
@@ -44,8 +44,10 @@ const STATE_KEY = 'waitForCallback';
 export interface CallbackJob {
 	itemIndex: number;
 	jobId: string;
-	/** Secret carried in the callback URL; a call without it cannot resume the run. */
-	token: string;
+	/** The item the secret of the job's callback URL was derived for (a batch: its first item). */
+	tokenItem: number;
+	/** Runs paused by an earlier version of this package kept a random token instead. */
+	token?: string;
 	/** Where one job serves several items (a batch): which file of the job is this item's. */
 	reference?: string;
 	/** The output parameters of this item, read before the run waited. */
@@ -64,6 +66,8 @@ export interface CallbackOwner {
 	providerId: string;
 	providerName: string;
 	laterOperation: string;
+	/** The credential whose API key keys the callback tokens. */
+	credentialType: string;
 	/**
 	 * Reads what every callback will need (a signing key document), before any job is submitted (a
 	 * callback may come as soon as a job exists): kept in the execution, it is not fetched again
@@ -72,9 +76,20 @@ export interface CallbackOwner {
 	prepare?: (context: IExecuteFunctions) => Promise<IDataObject | undefined>;
 }
 
-/** A fresh secret for one job's callback URL. */
-export function newCallbackToken(): string {
-	return randomBytes(24).toString('hex');
+/**
+ * Makes the secret of an item's callback URL: an HMAC of the execution ID and item index, keyed with
+ * the credential's API key. Derived, not drawn at random, so the waiting run keeps no secret (n8n
+ * passes the saved items on when Max Wait passes); only a holder of the key can make one.
+ */
+export async function callbackTokenSigner(
+	context: IExecuteFunctions | IWebhookFunctions,
+	owner: Pick<CallbackOwner, 'credentialType'>,
+): Promise<(itemIndex: number) => string> {
+	const credentials = await context.getCredentials(owner.credentialType);
+	const key = `n8n-nodes-transcription callback ${String(credentials.apiKey ?? '')}`;
+	const executionId = context.getExecutionId();
+	return (itemIndex) =>
+		createHmac('sha256', key).update(`${executionId}/${itemIndex}`).digest('hex').slice(0, 48);
 }
 
 /** This execution's resume URL, carrying the job's secret. */
@@ -196,7 +211,10 @@ export async function resumeOnCallback<R>(
 	const query = context.getQueryData() as IDataObject;
 	const token = typeof query.token === 'string' ? query.token : '';
 	if (!token) return rejectCall(context, 401, 'The callback URL carries no token');
-	const caller = states.find((state) => state.job && secretsMatch(token, state.job.token))?.job;
+	const tokenOf = await callbackTokenSigner(context, provider);
+	const caller = states.find(
+		({ job }) => job && secretsMatch(token, job.token ?? tokenOf(job.tokenItem)),
+	)?.job;
 	if (!caller)
 		return rejectCall(context, 403, 'The callback token does not match a job of this run');
 	if (provider.authenticate) {

@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CallbackJob, CallbackOwner, CallbackProvider } from './callback';
-import { callbackUrlFor, newCallbackToken, pauseForCallbacks } from './callback';
+import { callbackTokenSigner, callbackUrlFor, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
 import {
 	buildTranscriptItem,
@@ -137,14 +137,14 @@ export async function submitThenPause(
 	const jobs: CallbackJob[] = [];
 	let limitMs = 0;
 	const prepared = await provider.prepare?.(context);
+	const tokenOf = await callbackTokenSigner(context, provider);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
 			const itemLimitMs = readMaxWaitMs(context, itemIndex);
 			const settings = readOutputSettings(context, itemIndex);
-			const token = newCallbackToken();
-			const jobId = await submit(itemIndex, callbackUrlFor(context, token));
-			jobs.push({ itemIndex, jobId, token, settings });
+			const jobId = await submit(itemIndex, callbackUrlFor(context, tokenOf(itemIndex)));
+			jobs.push({ itemIndex, jobId, tokenItem: itemIndex, settings });
 			limitMs = Math.max(limitMs, itemLimitMs);
 			outcomes.push({ output: [] });
 		} catch (error) {
@@ -186,6 +186,7 @@ export function perJobCallbacks(
 		providerId: provider.providerId,
 		providerName: provider.providerName,
 		laterOperation: provider.laterOperation,
+		credentialType: provider.credentialType,
 		fromCallback(context, jobId) {
 			if (!provider.callbackCarriesJob) return undefined;
 			const body = context.getBodyData();

@@ -242,7 +242,7 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 				status: 'waiting',
 				error: `The run stopped waiting for Speech is Cheap after 5 minutes, before all of its jobs had finished, so the result of job ${ids[index]} was not collected. The job may have finished since or may still finish: use Get with this job ID.`,
 			});
-			expect(JSON.stringify(item.json)).not.toContain(
+			expect(JSON.stringify(item)).not.toContain(
 				new URL(emu.jobs.get(ids[index]).params.webhook_url).searchParams.get('token'),
 			);
 		});

@@ -152,6 +152,7 @@ const PROVIDER = {
 	providerId: 'audiototextai',
 	providerName: 'AudioToTextAI',
 	laterOperation: 'Get',
+	credentialType: 'audioToTextAiApi',
 };
 const WAIT_MODES = ['poll', 'callback', 'none'] as const;
 

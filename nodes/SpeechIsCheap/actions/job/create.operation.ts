@@ -168,6 +168,7 @@ const PROVIDER = {
 	providerId: 'speechischeap',
 	providerName: 'Speech is Cheap',
 	laterOperation: 'Get',
+	credentialType: 'speechIsCheapApi',
 };
 const WAIT_MODES = ['poll', 'callback', 'none', 'stream'] as const;
 

@@ -20,6 +20,7 @@ export const callbacks: CallbackProvider<IDataObject> = {
 	providerId: 'transcribeapi',
 	providerName: 'TranscribeAPI',
 	laterOperation: 'Get Result',
+	credentialType: 'transcribeApiApi',
 	// The key document is read once, before the run waits, and kept in the execution (a waiting
 	// run's static data is not saved between callbacks): a callback signed with a key id not in it
 	// (a rotated key) still fetches the document again.

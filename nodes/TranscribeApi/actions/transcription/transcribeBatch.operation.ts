@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	callbackUrlFor,
-	newCallbackToken,
+	callbackTokenSigner,
 	pauseForCallbacks,
 	webhookOptionConflict,
 } from '../../../shared/callback';
@@ -66,7 +66,7 @@ interface BatchFile {
 interface BatchSettings {
 	request: TranscriptionRequest;
 	pollSettings?: PollSettings;
-	callbackToken?: string;
+	waitsForCallback: boolean;
 	callbackLimitMs: number;
 }
 
@@ -76,10 +76,10 @@ function readBatchSettings(context: IExecuteFunctions, itemIndex: number): Batch
 	const pollSettings =
 		waitMode === 'poll' ? readTranscribeApiPollSettings(context, itemIndex) : undefined;
 	// Wait for Callback: the job calls this execution's resume URL, which carries a secret token.
-	const callbackToken = waitMode === 'callback' ? newCallbackToken() : undefined;
-	const callbackLimitMs = callbackToken ? readMaxWaitMs(context, itemIndex) : 0;
-	if (callbackToken && request.webhookUrl) throw webhookOptionConflict(context, itemIndex);
-	return { request, pollSettings, callbackToken, callbackLimitMs };
+	const waitsForCallback = waitMode === 'callback';
+	const callbackLimitMs = waitsForCallback ? readMaxWaitMs(context, itemIndex) : 0;
+	if (waitsForCallback && request.webhookUrl) throw webhookOptionConflict(context, itemIndex);
+	return { request, pollSettings, waitsForCallback, callbackLimitMs };
 }
 
 export async function execute(
@@ -129,9 +129,14 @@ export async function execute(
 		}
 	}
 	if (files.length === 0 || !job) return collectOutput(this, outcomes);
-	const { request, pollSettings, callbackToken, callbackLimitMs } = job;
+	const { request, pollSettings, waitsForCallback, callbackLimitMs } = job;
 	// Wait for Callback: what every callback needs (the signing keys) is read before the job exists.
-	const prepared = callbackToken ? await callbacks.prepare?.(this) : undefined;
+	const prepared = waitsForCallback ? await callbacks.prepare?.(this) : undefined;
+	// The one job's callback token is derived for the batch's first item.
+	const tokenItem = files[0].itemIndex;
+	const callbackToken = waitsForCallback
+		? (await callbackTokenSigner(this, callbacks))(tokenItem)
+		: undefined;
 
 	// 2. One job for all files, then the uploads it asks for, then the signal to start. The signal
 	// is sent only when every file of the job is uploaded: TranscribeAPI would fail the whole job
@@ -164,7 +169,7 @@ export async function execute(
 		const jobs = waitingFiles.map((file) => ({
 			itemIndex: file.itemIndex,
 			jobId,
-			token: callbackToken,
+			tokenItem,
 			reference: file.referenceId,
 			settings: readOutputSettings(this, file.itemIndex),
 		}));
