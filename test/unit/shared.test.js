@@ -1,7 +1,7 @@
 // Unit tests for the provider-neutral library in nodes/shared (run against the build in dist/).
 const { renderSubtitles, formatTimestamp } = require('../../dist/nodes/shared/subtitles');
 const { readBoolean, readNumber, readText, toOutputJson } = require('../../dist/nodes/shared/transcript');
-const { parseRetryAfter, backoffMs, pause, RateLimitError, NetworkError } = require('../../dist/nodes/shared/transport');
+const { parseRetryAfter, backoffMs, pause, apiRequest, RateLimitError, NetworkError } = require('../../dist/nodes/shared/transport');
 const { pollUntilDone } = require('../../dist/nodes/shared/polling');
 const { StreamingForm, multipartBody } = require('../../dist/nodes/shared/upload');
 const { NodeApiError } = require('n8n-workflow');
@@ -256,5 +256,61 @@ describe('pollUntilDone', () => {
 		);
 		await expect(polling).rejects.toThrow('The execution was canceled');
 		expect(calls).toBe(2);
+	});
+});
+
+describe('apiRequest retries', () => {
+	// On a fake clock (jest's timers and Date): the waits between attempts are checked exactly, which
+	// the engine tests, on a real and possibly loaded machine, do not assert.
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	async function sendWithAnswers(answers, request = {}) {
+		const sentAt = [];
+		const context = {
+			getNode: () => node,
+			helpers: {
+				httpRequest: async () => (sentAt.push(Date.now()), answers.shift()),
+			},
+		};
+		const requesting = apiRequest(
+			context,
+			{ name: 'P', credentialType: 'pApi' },
+			{
+				baseUrl: 'http://127.0.0.1:1',
+				method: 'GET',
+				path: '/job',
+				authenticate: false,
+				...request,
+			},
+		);
+		let settled = false;
+		requesting.then(
+			() => (settled = true),
+			() => (settled = true),
+		);
+		while (!settled) await jest.advanceTimersByTimeAsync(5);
+		return { response: await requesting, sentAt };
+	}
+
+	test('a 429 with Retry-After is waited out in full before the request is sent again', async () => {
+		const { response, sentAt } = await sendWithAnswers([
+			{ statusCode: 429, headers: { 'retry-after': '1' }, body: {} },
+			{ statusCode: 200, headers: {}, body: { ok: true } },
+		]);
+		expect(response.body).toEqual({ ok: true });
+		expect(sentAt).toHaveLength(2);
+		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(1000);
+		expect(sentAt[1] - sentAt[0]).toBeLessThanOrEqual(1010);
+	});
+
+	test('a 5xx of an idempotent call is retried after the backoff (at least half of 500 ms)', async () => {
+		const { response, sentAt } = await sendWithAnswers([
+			{ statusCode: 503, headers: {}, body: {} },
+			{ statusCode: 200, headers: {}, body: { ok: true } },
+		]);
+		expect(response.body).toEqual({ ok: true });
+		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(250);
+		expect(sentAt[1] - sentAt[0]).toBeLessThanOrEqual(510);
 	});
 });
