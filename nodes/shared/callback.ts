@@ -46,8 +46,6 @@ export interface CallbackJob {
 	jobId: string;
 	/** The item the secret of the job's callback URL was derived for (a batch: its first item). */
 	tokenItem: number;
-	/** Runs paused by an earlier version of this package kept a random token instead. */
-	token?: string;
 	/** Where one job serves several items (a batch): which file of the job is this item's. */
 	reference?: string;
 	/** The output parameters of this item, read before the run waited. */
@@ -212,9 +210,7 @@ export async function resumeOnCallback<R>(
 	const token = typeof query.token === 'string' ? query.token : '';
 	if (!token) return rejectCall(context, 401, 'The callback URL carries no token');
 	const tokenOf = await callbackTokenSigner(context, provider);
-	const caller = states.find(
-		({ job }) => job && secretsMatch(token, job.token ?? tokenOf(job.tokenItem)),
-	)?.job;
+	const caller = states.find(({ job }) => job && secretsMatch(token, tokenOf(job.tokenItem)))?.job;
 	if (!caller)
 		return rejectCall(context, 403, 'The callback token does not match a job of this run');
 	if (provider.authenticate) {

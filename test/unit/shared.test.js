@@ -98,21 +98,23 @@ describe('streaming multipart body', () => {
 	});
 });
 
+/** Advances jest's fake clock in 5 ms steps until `promise` settles, then gives its result. */
+async function onFakeClock(promise) {
+	let settled = false;
+	promise.then(
+		() => (settled = true),
+		() => (settled = true),
+	);
+	while (!settled) await jest.advanceTimersByTimeAsync(5);
+	return await promise;
+}
+
 describe('pollUntilDone', () => {
 	// A fake clock (jest's timers and Date): spacing, Retry-After and Max Wait are checked exactly, with
 	// no dependence on how loaded the machine is.
 	beforeEach(() => jest.useFakeTimers());
 	afterEach(() => jest.useRealTimers());
-	async function poll(...args) {
-		const polling = pollUntilDone(...args);
-		let settled = false;
-		polling.then(
-			() => (settled = true),
-			() => (settled = true),
-		);
-		while (!settled) await jest.advanceTimersByTimeAsync(5);
-		return await polling;
-	}
+	const poll = (...args) => onFakeClock(pollUntilDone(...args));
 
 	function fakeContext(signal) {
 		return { getNode: () => node, getExecutionCancelSignal: () => signal };
@@ -265,7 +267,7 @@ describe('apiRequest retries', () => {
 	beforeEach(() => jest.useFakeTimers());
 	afterEach(() => jest.useRealTimers());
 
-	async function sendWithAnswers(answers, request = {}) {
+	async function sendWithAnswers(answers) {
 		const sentAt = [];
 		const context = {
 			getNode: () => node,
@@ -273,24 +275,9 @@ describe('apiRequest retries', () => {
 				httpRequest: async () => (sentAt.push(Date.now()), answers.shift()),
 			},
 		};
-		const requesting = apiRequest(
-			context,
-			{ name: 'P', credentialType: 'pApi' },
-			{
-				baseUrl: 'http://127.0.0.1:1',
-				method: 'GET',
-				path: '/job',
-				authenticate: false,
-				...request,
-			},
-		);
-		let settled = false;
-		requesting.then(
-			() => (settled = true),
-			() => (settled = true),
-		);
-		while (!settled) await jest.advanceTimersByTimeAsync(5);
-		return { response: await requesting, sentAt };
+		const request = { baseUrl: 'http://127.0.0.1:1', method: 'GET', path: '/job', authenticate: false };
+		const response = await onFakeClock(apiRequest(context, { name: 'P', credentialType: 'pApi' }, request));
+		return { response, sentAt };
 	}
 
 	test('a 429 with Retry-After is waited out in full before the request is sent again', async () => {
