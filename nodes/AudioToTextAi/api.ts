@@ -6,7 +6,7 @@ import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcrip
 import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest, plainErrorText } from '../shared/transport';
-import type { AudioInput } from '../shared/descriptions';
+import type { AudioInput } from '../shared/readers';
 import { multipartBody } from '../shared/upload';
 
 export const AUDIO_TO_TEXT_AI: ProviderProfile = {

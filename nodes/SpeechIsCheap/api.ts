@@ -9,7 +9,7 @@ import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ParameterContext } from '../shared/parameters';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest, plainErrorText } from '../shared/transport';
-import type { AudioInput } from '../shared/descriptions';
+import type { AudioInput } from '../shared/readers';
 import {
 	entry,
 	parameterError,

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OutputSettings } from './descriptions';
+import type { OutputSettings } from './readers';
 import type { ItemOutcome } from './items';
 import type { CheckOutcome, PendingJob } from './polling';
 import { acknowledgeOnly, rejectCall, secretsMatch } from './webhook';

@@ -1,21 +1,5 @@
-import type {
-	IDisplayOptions,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-
-import { readFieldName, readNumber, readOption, readText } from './parameters';
-import type { PollSettings } from './polling';
-import type { SubtitleFormat } from './subtitles';
-import { subtitleBinary } from './subtitles';
-import type { NormalizedTranscript, OutputMode } from './transcript';
-import { toOutputJson } from './transcript';
-import type { UploadSource } from './upload';
-import { binarySource, parseHttpUrl, urlSource } from './upload';
+// What the user sees: the parameter blocks the operations share. Their readers are in readers.ts.
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -66,49 +50,6 @@ export function audioInputFields(show: Show): INodeProperties[] {
 			displayOptions: withShow(show, { inputType: ['url'] }),
 		},
 	];
-}
-
-/** The Audio URL parameter, checked to be a full http(s) URL. */
-export function readAudioUrl(context: IExecuteFunctions, itemIndex: number): string {
-	const url = readText(
-		context,
-		itemIndex,
-		{ name: 'audioUrl', displayName: 'Audio URL' },
-		{
-			expected: 'a full http:// or https:// URL',
-		},
-	);
-	if (url === '') {
-		throw new NodeOperationError(context.getNode(), 'The audio URL is empty', {
-			itemIndex,
-			description: 'Enter the URL of the audio file, or switch "Audio Source" to Binary File.',
-		});
-	}
-	parseHttpUrl(context, itemIndex, url.trim());
-	return url.trim();
-}
-
-export async function readAudioSource(
-	context: IExecuteFunctions,
-	itemIndex: number,
-): Promise<UploadSource> {
-	if (readInputType(context, itemIndex) === 'url')
-		return await urlSource(context, itemIndex, readAudioUrl(context, itemIndex));
-	return await binarySource(context, itemIndex, readInputBinaryField(context, itemIndex));
-}
-
-function readInputType(context: IExecuteFunctions, itemIndex: number): 'binary' | 'url' {
-	return readOption(context, itemIndex, { name: 'inputType', displayName: 'Audio Source' }, [
-		'binary',
-		'url',
-	]);
-}
-
-function readInputBinaryField(context: IExecuteFunctions, itemIndex: number): string {
-	return readFieldName(context, itemIndex, {
-		name: 'binaryPropertyName',
-		displayName: 'Input Binary Field',
-	});
 }
 
 export type WaitMode = 'sync' | 'poll' | 'none' | 'stream' | 'callback';
@@ -219,49 +160,6 @@ export function waitFields(
  */
 export const MAX_WAIT_LIMIT_MINUTES = 43_200;
 
-/** Max Wait of one item, in milliseconds. */
-export function readMaxWaitMs(context: IExecuteFunctions, itemIndex: number): number {
-	const maxWait = readNumber(
-		context,
-		itemIndex,
-		{ name: 'maxWaitMinutes', displayName: 'Max Wait (Minutes)' },
-		{ min: 0, exclusiveMin: true, max: MAX_WAIT_LIMIT_MINUTES, unit: 'minutes, at most 30 days' },
-	);
-	return maxWait * 60_000;
-}
-
-/** The item's Wait Mode, one of the modes this operation offers; anything else is an error. */
-export function readWaitMode<M extends WaitMode>(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	modes: readonly M[],
-): M {
-	return readOption(context, itemIndex, { name: 'waitMode', displayName: 'Wait Mode' }, modes);
-}
-
-export function readPollSettings(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	base: Pick<PollSettings, 'providerName' | 'laterOperation' | 'callsPerHour'> & {
-		minIntervalSeconds: number;
-	},
-): PollSettings {
-	const interval = readNumber(
-		context,
-		itemIndex,
-		{ name: 'pollIntervalSeconds', displayName: 'Poll Interval (Seconds)' },
-		{ min: 0, max: MAX_WAIT_LIMIT_MINUTES * 60, unit: 'seconds' },
-	);
-	const maxWaitMs = readMaxWaitMs(context, itemIndex);
-	return {
-		providerName: base.providerName,
-		laterOperation: base.laterOperation,
-		callsPerHour: base.callsPerHour,
-		intervalMs: Math.max(interval, base.minIntervalSeconds) * 1000,
-		maxWaitMs,
-	};
-}
-
 function outputField(rawDescription: string): INodeProperties {
 	return {
 		displayName: 'Output',
@@ -311,82 +209,6 @@ export function outputFields(show: Show, options: { subtitles: boolean }): INode
 		);
 	}
 	return fields;
-}
-
-/** The output fields of one item, read once (a waiting run builds its output later, elsewhere). */
-export interface OutputSettings {
-	output: OutputMode;
-	subtitleFormat: SubtitleFormat | 'none';
-	subtitleBinaryProperty: string;
-}
-
-export function readOutputSettings(context: IExecuteFunctions, itemIndex: number): OutputSettings {
-	const output = readOutputMode(context, itemIndex);
-	// Only the listed formats: a near miss ("SRT") would name a file whose extension lies about it.
-	const subtitleFormat = readOption<SubtitleFormat | 'none'>(
-		context,
-		itemIndex,
-		{ name: 'subtitleFormat', displayName: 'Subtitles File' },
-		['none', 'srt', 'vtt'],
-		'none',
-	);
-	const subtitleBinaryProperty =
-		subtitleFormat === 'none'
-			? 'subtitles'
-			: readFieldName(
-					context,
-					itemIndex,
-					{ name: 'subtitleBinaryProperty', displayName: 'Put Subtitles in Field' },
-					'subtitles',
-				);
-	return { output, subtitleFormat, subtitleBinaryProperty };
-}
-
-/** Simplified or Raw. */
-export function readOutputMode(context: IExecuteFunctions, itemIndex: number): OutputMode {
-	return readOption<OutputMode>(
-		context,
-		itemIndex,
-		{ name: 'output', displayName: 'Output' },
-		['simplified', 'raw'],
-		'simplified',
-	);
-}
-
-/** Builds one output item from a finished transcript, honouring the output fields. */
-export async function transcriptItem(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	normalized: NormalizedTranscript,
-	raw: unknown,
-): Promise<INodeExecutionData> {
-	return await buildTranscriptItem(
-		context,
-		readOutputSettings(context, itemIndex),
-		normalized,
-		raw,
-	);
-}
-
-export async function buildTranscriptItem(
-	context: IExecuteFunctions | IWebhookFunctions,
-	settings: OutputSettings,
-	normalized: NormalizedTranscript,
-	raw: unknown,
-): Promise<INodeExecutionData> {
-	const item: INodeExecutionData = { json: toOutputJson(settings.output, normalized, raw) };
-	if (settings.subtitleFormat !== 'none' && normalized.segments.length > 0) {
-		const baseName = normalized.jobId ? `transcript-${normalized.jobId}` : 'transcript';
-		item.binary = {
-			[settings.subtitleBinaryProperty]: await subtitleBinary(
-				context,
-				normalized.segments,
-				settings.subtitleFormat,
-				baseName,
-			),
-		};
-	}
-	return item;
 }
 
 /**
@@ -443,40 +265,4 @@ export function jobIdField(
 		description,
 		displayOptions: { show },
 	};
-}
-
-export function readJobId(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	createOperation = 'Transcribe',
-): string {
-	const value = readText(
-		context,
-		itemIndex,
-		{ name: 'jobId', displayName: 'Job ID' },
-		{
-			expected: 'a job ID',
-		},
-	);
-	if (value === '') {
-		throw new NodeOperationError(context.getNode(), 'The job ID is empty', {
-			itemIndex,
-			description: `Map the "jobId" field of a ${createOperation} result run with "Don't Wait", or paste the job ID.`,
-		});
-	}
-	return value;
-}
-
-/** Audio for a provider that downloads URLs itself: the URL as given, or the binary file to upload. */
-export type AudioInput = { url: string } | { file: UploadSource };
-
-export async function readAudioInput(
-	context: IExecuteFunctions,
-	itemIndex: number,
-): Promise<AudioInput> {
-	if (readInputType(context, itemIndex) !== 'url') {
-		const property = readInputBinaryField(context, itemIndex);
-		return { file: await binarySource(context, itemIndex, property) };
-	}
-	return { url: readAudioUrl(context, itemIndex) };
 }

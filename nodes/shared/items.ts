@@ -45,43 +45,145 @@ export function collectOutput(
 	return output;
 }
 
+/** What one step gave for one item that did not fail. */
+export interface ItemValue<T> {
+	itemIndex: number;
+	value: T;
+}
+
+/**
+ * The items of one execution and what each has turned into so far: the one place that applies
+ * "Continue On Fail", pairs outputs to their inputs and keeps them in input order.
+ */
+export class ItemRun {
+	private readonly outcomes: ItemOutcome[];
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		itemCount: number,
+	) {
+		this.outcomes = Array.from({ length: itemCount }, () => ({ output: [] }));
+	}
+
+	/**
+	 * Runs `step` for each item that has not failed, one after another, and returns what each gave.
+	 * A failure stops the node (after `onStop` adds to its error), or with Continue On Fail only its item.
+	 */
+	async each<T>(
+		step: (itemIndex: number) => Promise<T>,
+		onStop: (error: Error) => Error = (error) => error,
+	): Promise<Array<ItemValue<T>>> {
+		const values: Array<ItemValue<T>> = [];
+		for (let itemIndex = 0; itemIndex < this.outcomes.length; itemIndex++) {
+			if ('error' in this.outcomes[itemIndex]) continue;
+			try {
+				values.push({ itemIndex, value: await step(itemIndex) });
+			} catch (error) {
+				const itemError = forItem(this.context, error, itemIndex);
+				if (!this.context.continueOnFail()) throw onStop(itemError);
+				this.outcomes[itemIndex] = { error: itemError };
+			}
+		}
+		return values;
+	}
+
+	/** Sets an item's output; an error while building it becomes the item's error. */
+	async settle(
+		itemIndex: number,
+		build: () => Promise<INodeExecutionData | INodeExecutionData[]>,
+	): Promise<void> {
+		try {
+			this.succeed(itemIndex, await build());
+		} catch (error) {
+			this.fail(itemIndex, error);
+		}
+	}
+
+	succeed(itemIndex: number, output: INodeExecutionData | INodeExecutionData[]): void {
+		this.outcomes[itemIndex] = { output: Array.isArray(output) ? output : [output] };
+	}
+
+	/** Ends an item with an error (reported as its output, or stopping the node when it is collected). */
+	fail(itemIndex: number, error: unknown): void {
+		this.outcomes[itemIndex] = { error: forItem(this.context, error, itemIndex) };
+	}
+
+	/** Records outcomes settled elsewhere (a run resumed by callbacks), by item index. */
+	record(outcomes: Map<number, ItemOutcome>): void {
+		for (const [itemIndex, outcome] of outcomes) this.outcomes[itemIndex] = outcome;
+	}
+
+	/** The outcomes so far, in input order (a run paused for callbacks keeps them). */
+	get current(): ItemOutcome[] {
+		return this.outcomes;
+	}
+
+	/** The node's output: every item's output in input order, or the first failure when not continuing. */
+	output(): INodeExecutionData[] {
+		return collectOutput(this.context, this.outcomes);
+	}
+}
+
 /** Runs a handler for each item; one item's failure never touches the others. */
 export async function runForEachItem(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	handler: (itemIndex: number) => Promise<INodeExecutionData[]>,
 ): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			outcomes.push({ output: await handler(itemIndex) });
-		} catch (error) {
-			if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
-			outcomes.push({ error: forItem(context, error, itemIndex) });
-		}
-	}
-	return collectOutput(context, outcomes);
+	const run = new ItemRun(context, items.length);
+	const outputs = await run.each(handler);
+	for (const { itemIndex, value } of outputs) run.succeed(itemIndex, value);
+	return run.output();
 }
 
-/** One operation module: its `execute` turns the input items into output items. */
-export type Operation = {
-	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+/**
+ * One operation module. A whole-run operation (one that waits for many jobs together, or batches
+ * items into one request) exports `execute`; an operation that handles each item on its own exports
+ * `executeItem`, and the router runs it for every item.
+ */
+export type Operation =
+	| {
+			execute: (
+				this: IExecuteFunctions,
+				items: INodeExecutionData[],
+			) => Promise<INodeExecutionData[]>;
+	  }
+	| {
+			executeItem: (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+	  };
+
+/**
+ * A node's resources and, for each, its operations: `OperationMap<{ job: 'create' | 'get' }>` makes the
+ * compiler check that the router has exactly the operations the resource offers.
+ */
+export type OperationMap<M extends Record<string, string>> = {
+	[Resource in keyof M]: { [Name in M[Resource]]: Operation };
 };
 
 /** Hands the input items to the operation chosen by the node's resource and operation parameters. */
-export async function routeToOperation(
+export async function routeToOperation<M extends Record<string, string>>(
 	context: IExecuteFunctions,
-	resources: Record<string, Record<string, Operation>>,
+	operations: OperationMap<M>,
 ): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
 	const resource = context.getNodeParameter('resource', 0) as string;
 	const operation = context.getNodeParameter('operation', 0) as string;
-	const handler = resources[resource]?.[operation];
+	const byName = (operations as Record<string, Record<string, Operation> | undefined>)[resource];
+	const handler = byName && Object.hasOwn(byName, operation) ? byName[operation] : undefined;
 	if (!handler) {
 		throw new NodeOperationError(
 			context.getNode(),
 			`The operation "${operation}" is not supported for "${resource}"`,
 		);
+	}
+	if ('executeItem' in handler) {
+		return [
+			await runForEachItem(
+				context,
+				items,
+				async (itemIndex) => await handler.executeItem.call(context, itemIndex),
+			),
+		];
 	}
 	return [await handler.execute.call(context, items)];
 }

@@ -10,15 +10,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CallbackJob, CallbackOwner, CallbackProvider } from './callback';
 import { callbackTokenSigner, callbackUrlFor, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
-import {
-	buildTranscriptItem,
-	readMaxWaitMs,
-	readOutputSettings,
-	readWaitMode,
-} from './descriptions';
+import { buildTranscriptItem } from './output';
+import { readMaxWaitMs, readOutputSettings, readWaitMode } from './readers';
 import type { ItemOutcome } from './items';
 import { collectOutput, forItem } from './items';
-import type { CheckOutcome, PendingJob, PollSettings } from './polling';
+import type { CheckOutcome, PendingJob, PollResult, PollSettings } from './polling';
 import { pollUntilDone } from './polling';
 import type { NormalizedTranscript } from './transcript';
 
@@ -72,8 +68,25 @@ export async function settle(
 	}
 }
 
-/** Polls all jobs together; each finished job goes to `finish`, each failed one becomes its item's error. */
+/**
+ * Polls the jobs of all items together (the total wait is about the slowest job) and returns each
+ * item's result, by item index: the job's final answer, or the error that ended its wait.
+ */
 export async function pollJobs<R>(
+	context: IExecuteFunctions,
+	jobs: PendingJob[],
+	check: (job: PendingJob) => Promise<CheckOutcome<R>>,
+	settings: PollSettings | undefined,
+): Promise<Map<number, PollResult<R>>> {
+	const byItem = new Map<number, PollResult<R>>();
+	if (jobs.length === 0 || !settings) return byItem;
+	const results = await pollUntilDone(context, jobs, check, settings);
+	for (const { jobId, itemIndex } of jobs) byItem.set(itemIndex, results.get(jobId)!);
+	return byItem;
+}
+
+/** Deprecated: being replaced by `pollJobs` with an `ItemRun`. */
+export async function pollJobsInto<R>(
 	context: IExecuteFunctions,
 	jobs: PendingJob[],
 	check: (job: PendingJob) => Promise<CheckOutcome<R>>,

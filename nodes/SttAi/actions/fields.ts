@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readOutputMode } from '../../shared/descriptions';
+import { readOutputMode } from '../../shared/readers';
 import { readFieldName, readText } from '../../shared/parameters';
 import { FILE_MIME_TYPES } from '../api';
 

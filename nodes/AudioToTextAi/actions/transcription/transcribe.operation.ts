@@ -7,21 +7,19 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
+import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
 import {
-	audioInputFields,
-	outputFields,
 	readAudioInput,
 	readOutputSettings,
 	readWaitMode,
 	readPollSettings,
-	transcriptItem,
-	waitFields,
-} from '../../../shared/descriptions';
+} from '../../../shared/readers';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
 import {
 	perJobCallbacks,
-	pollJobs,
+	pollJobsInto,
 	settle,
 	submitThenPause,
 	submitThenWait,
@@ -225,7 +223,7 @@ async function waitForJobs(
 	}
 	const check = async (job: PendingJob) =>
 		await checkTranscription(context, job.jobId, job.itemIndex);
-	await pollJobs(context, polled, check, pollSettings, outcomes, finish);
+	await pollJobsInto(context, polled, check, pollSettings, outcomes, finish);
 }
 
 function readJobId(context: IExecuteFunctions, answer: IDataObject, itemIndex: number): string {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { jobIdField, readJobId } from '../../../shared/descriptions';
+import { jobIdField } from '../../../shared/descriptions';
+import { readJobId } from '../../../shared/readers';
 import { runForEachItem } from '../../../shared/items';
 import { readText } from '../../../shared/transcript';
 import { deleteJob } from '../../api';

@@ -1,15 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	audioInputFields,
-	outputFields,
-	readAudioSource,
-	readPollSettings,
-	readWaitMode,
-	transcriptItem,
-	waitFields,
-} from '../../../shared/descriptions';
+import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
+import { readAudioSource, readPollSettings, readWaitMode } from '../../../shared/readers';
 import {
 	entry,
 	readBoolean,

@@ -1,11 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import {
-	audioInputFields,
-	outputFields,
-	readAudioSource,
-	transcriptItem,
-} from '../../../shared/descriptions';
+import { audioInputFields, outputFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
+import { readAudioSource } from '../../../shared/readers';
 import { runForEachItem } from '../../../shared/items';
 import { normalizeOpenAi, transcribeOpenAiCompatible } from '../../api';
 

@@ -7,21 +7,19 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
+import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
 import {
-	audioInputFields,
-	outputFields,
 	readAudioInput,
 	readOutputSettings,
 	readPollSettings,
 	readWaitMode,
-	transcriptItem,
-	waitFields,
-} from '../../../shared/descriptions';
+} from '../../../shared/readers';
 import type { ItemOutcome } from '../../../shared/items';
 import type { Submission } from '../../../shared/jobs';
 import {
 	perJobCallbacks,
-	pollJobs,
+	pollJobsInto,
 	settle,
 	submitThenPause,
 	submitThenWait,
@@ -287,7 +285,7 @@ async function waitForJobs(
 		}
 	}
 	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
-	const polling = pollJobs(
+	const polling = pollJobsInto(
 		context,
 		polled,
 		check,

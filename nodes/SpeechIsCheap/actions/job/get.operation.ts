@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { jobIdField, outputFields, readJobId, transcriptItem } from '../../../shared/descriptions';
+import { jobIdField, outputFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
+import { readJobId } from '../../../shared/readers';
 import { runForEachItem } from '../../../shared/items';
 import { readFieldName, readOption } from '../../../shared/parameters';
 import type { SubtitleFormat } from '../../../shared/subtitles';

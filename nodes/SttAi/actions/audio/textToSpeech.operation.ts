@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { audioInputFields, readAudioSource } from '../../../shared/descriptions';
+import { audioInputFields } from '../../../shared/descriptions';
+import { readAudioSource } from '../../../shared/readers';
 import { runForEachItem } from '../../../shared/items';
 import { readNumber } from '../../../shared/transcript';
 import { multipartBody } from '../../../shared/upload';

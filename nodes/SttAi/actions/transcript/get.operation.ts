@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { outputFields, transcriptItem } from '../../../shared/descriptions';
+import { outputFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
 import { runForEachItem } from '../../../shared/items';
 import { asObject, normalizeTranscript, PATHS, sttAiRequest } from '../../api';
 import { readTranscriptId, transcriptIdField } from './transcriptId';

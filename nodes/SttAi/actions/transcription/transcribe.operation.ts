@@ -6,13 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	audioInputFields,
-	outputFields,
-	readAudioSource,
-	readOutputSettings,
-	transcriptItem,
-} from '../../../shared/descriptions';
+import { audioInputFields, outputFields } from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
+import { readAudioSource, readOutputSettings } from '../../../shared/readers';
 import { runForEachItem } from '../../../shared/items';
 import { readBoolean, readListedOption, readNumber, readText } from '../../../shared/parameters';
 import { parseSubtitles } from '../../../shared/subtitles';

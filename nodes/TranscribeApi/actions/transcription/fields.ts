@@ -1,12 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	audioInputFields,
-	outputFields,
-	readPollSettings,
-	waitFields,
-} from '../../../shared/descriptions';
+import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import { readPollSettings } from '../../../shared/readers';
 import type { PollSettings } from '../../../shared/polling';
 import {
 	entry,

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runForEachItem } from '../../../shared/items';
-import { jobIdField, readJobId } from '../../../shared/descriptions';
+import { jobIdField } from '../../../shared/descriptions';
+import { readJobId } from '../../../shared/readers';
 import { getJob, mapStatus, rawStatusOf } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['getJob'] };

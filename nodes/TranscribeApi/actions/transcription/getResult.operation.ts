@@ -1,12 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	jobIdField,
-	outputFields,
-	readJobId,
-	readOutputSettings,
-} from '../../../shared/descriptions';
+import { jobIdField, outputFields } from '../../../shared/descriptions';
+import { readJobId, readOutputSettings } from '../../../shared/readers';
 import { runForEachItem } from '../../../shared/items';
 import { failureMessage, getJob, statusOrFail } from '../../api';
 import { readResult } from '../../jobs';

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OutputSettings } from '../../../shared/descriptions';
-import { buildTranscriptItem, transcriptItem } from '../../../shared/descriptions';
+import type { OutputSettings } from '../../../shared/readers';
+import { buildTranscriptItem, transcriptItem } from '../../../shared/output';
 import type { FileResult } from '../../api';
 import { normalizeTranscript } from '../../api';
 

@@ -7,15 +7,11 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
-import {
-	readAudioInput,
-	readOutputSettings,
-	readWaitMode,
-	transcriptItem,
-} from '../../../shared/descriptions';
+import { transcriptItem } from '../../../shared/output';
+import { readAudioInput, readOutputSettings, readWaitMode } from '../../../shared/readers';
 import { forItem } from '../../../shared/items';
 import {
-	pollJobs,
+	pollJobsInto,
 	settle,
 	submitThenPause,
 	submitThenWait,
@@ -136,7 +132,7 @@ export async function execute(
 					});
 				}
 			}
-			await pollJobs(
+			await pollJobsInto(
 				this,
 				pending,
 				async (job) => await checkJob(this, job),

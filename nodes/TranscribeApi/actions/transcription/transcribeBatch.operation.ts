@@ -17,7 +17,7 @@ import {
 	readMaxWaitMs,
 	readOutputSettings,
 	readWaitMode,
-} from '../../../shared/descriptions';
+} from '../../../shared/readers';
 import type { ItemOutcome } from '../../../shared/items';
 import { collectOutput, forItem } from '../../../shared/items';
 import type { PollSettings } from '../../../shared/polling';
