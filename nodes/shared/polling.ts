@@ -52,78 +52,120 @@ export async function pollUntilDone<R>(
 	check: (job: PendingJob) => Promise<CheckOutcome<R>>,
 	settings: PollSettings,
 ): Promise<Map<string, PollResult<R>>> {
-	const results = new Map<string, PollResult<R>>();
-	const signal = cancelSignal(context);
-	const start = Date.now();
-	const spacingMs = settings.callsPerHour ? 3_600_000 / settings.callsPerHour : 0;
-	const concurrency = spacingMs > 0 ? 1 : (settings.concurrency ?? 10);
-	let nextCallAt = start;
-	let pausedUntil = start;
+	const poller = new Poller(context, jobs, check, settings);
+	await poller.run();
+	return poller.results;
+}
 
-	const pending: JobState[] = jobs.map((job) => {
-		const intervalMs = job.intervalMs ?? settings.intervalMs;
-		const maxWaitMs = job.maxWaitMs ?? settings.maxWaitMs;
-		assertTimes(intervalMs, maxWaitMs, spacingMs);
-		const deadline = start + maxWaitMs;
-		// A Poll Interval longer than Max Wait still gets one check, at Max Wait.
-		return { ...job, intervalMs, maxWaitMs, deadline, nextCheckAt: 0, failures: 0 };
-	});
-	for (const job of pending) job.nextCheckAt = nextCheck(job, start, job.intervalMs);
-	const deadline = Math.max(...pending.map((job) => job.deadline));
+/** The state of one wait: the jobs still pending, and when the next status call may go out. */
+class Poller<R> {
+	readonly results = new Map<string, PollResult<R>>();
+	private readonly signal: AbortSignal | undefined;
+	private readonly pending: JobState[];
+	private readonly spacingMs: number;
+	private readonly concurrency: number;
+	private readonly deadline: number;
+	private nextCallAt: number;
+	private pausedUntil: number;
 
-	while (pending.length > 0) {
-		if (signal?.aborted) throw canceledError(context);
-		const now = Date.now();
-		const readyAt = Math.max(nextCallAt, pausedUntil);
-		const due = now >= readyAt ? pending.filter((job) => job.nextCheckAt <= now) : [];
+	constructor(
+		private readonly context: IExecuteFunctions,
+		jobs: PendingJob[],
+		private readonly check: (job: PendingJob) => Promise<CheckOutcome<R>>,
+		private readonly settings: PollSettings,
+	) {
+		this.signal = cancelSignal(context);
+		const start = Date.now();
+		this.spacingMs = settings.callsPerHour ? 3_600_000 / settings.callsPerHour : 0;
+		this.concurrency = this.spacingMs > 0 ? 1 : (settings.concurrency ?? 10);
+		this.nextCallAt = start;
+		this.pausedUntil = start;
+		this.pending = jobs.map((job) => {
+			const intervalMs = job.intervalMs ?? settings.intervalMs;
+			const maxWaitMs = job.maxWaitMs ?? settings.maxWaitMs;
+			assertTimes(intervalMs, maxWaitMs, this.spacingMs);
+			// A Poll Interval longer than Max Wait still gets one check, at Max Wait.
+			return {
+				...job,
+				intervalMs,
+				maxWaitMs,
+				deadline: start + maxWaitMs,
+				nextCheckAt: 0,
+				failures: 0,
+			};
+		});
+		for (const job of this.pending) job.nextCheckAt = nextCheck(job, start, job.intervalMs);
+		this.deadline = Math.max(...this.pending.map((job) => job.deadline));
+	}
 
-		if (due.length === 0) {
-			const earliestJob = Math.min(...pending.map((job) => job.nextCheckAt));
-			const wakeAt = Math.max(readyAt, earliestJob);
-			// `!(<=)` also ends the wait should a time ever be NaN: a wait always ends by Max Wait.
-			if (!(wakeAt <= deadline)) break;
-			await pause(wakeAt - now, signal);
-			continue;
+	async run(): Promise<void> {
+		while (this.pending.length > 0) {
+			if (this.signal?.aborted) throw canceledError(this.context);
+			const batch = this.dueJobs(Date.now());
+			if (batch.length > 0) await this.checkAll(batch);
+			else if (!(await this.sleepUntilDue())) break;
 		}
+		if (this.signal?.aborted) throw canceledError(this.context);
+		for (const job of this.pending) {
+			const error = timeoutError(this.context, job, this.settings, job.maxWaitMs);
+			this.results.set(job.jobId, { error });
+		}
+	}
 
-		const batch = due.sort((a, b) => a.nextCheckAt - b.nextCheckAt).slice(0, concurrency);
-		nextCallAt = now + spacingMs * batch.length;
+	/** The jobs whose check is due, earliest first, as many as may go out together. */
+	private dueJobs(now: number): JobState[] {
+		if (now < Math.max(this.nextCallAt, this.pausedUntil)) return [];
+		const due = this.pending.filter((job) => job.nextCheckAt <= now);
+		const batch = due.sort((a, b) => a.nextCheckAt - b.nextCheckAt).slice(0, this.concurrency);
+		if (batch.length > 0) this.nextCallAt = now + this.spacingMs * batch.length;
+		return batch;
+	}
+
+	/** Sleeps until the next check may go out; false when that would be past every Max Wait. */
+	private async sleepUntilDue(): Promise<boolean> {
+		const readyAt = Math.max(this.nextCallAt, this.pausedUntil);
+		const earliestJob = Math.min(...this.pending.map((job) => job.nextCheckAt));
+		const wakeAt = Math.max(readyAt, earliestJob);
+		// `!(<=)` also ends the wait should a time ever be NaN: a wait always ends by Max Wait.
+		if (!(wakeAt <= this.deadline)) return false;
+		await pause(wakeAt - Date.now(), this.signal);
+		return true;
+	}
+
+	private async checkAll(batch: JobState[]): Promise<void> {
 		await Promise.all(
 			batch.map(async (job) => {
 				try {
-					const outcome = await check(job);
+					const outcome = await this.check(job);
 					job.failures = 0;
-					if (outcome.done) {
-						results.set(job.jobId, { result: outcome.result });
-						pending.splice(pending.indexOf(job), 1);
-					} else {
-						job.nextCheckAt = nextCheck(job, Date.now(), job.intervalMs);
-					}
+					if (outcome.done) this.end(job, { result: outcome.result });
+					else job.nextCheckAt = nextCheck(job, Date.now(), job.intervalMs);
 				} catch (error) {
-					if (signal?.aborted) return;
-					if (error instanceof RateLimitError) {
-						// The limit is per account: hold every job until the provider is ready again.
-						const waitMs = error.retryAfterMs ?? Math.max(job.intervalMs, spacingMs, 1000);
-						pausedUntil = Math.max(pausedUntil, Date.now() + waitMs);
-						return;
-					}
-					job.failures++;
-					if (!isTransient(error) || job.failures >= MAX_CONSECUTIVE_FAILURES) {
-						results.set(job.jobId, { error: error as Error });
-						pending.splice(pending.indexOf(job), 1);
-						return;
-					}
-					job.nextCheckAt = nextCheck(job, Date.now(), job.intervalMs * 2 ** job.failures);
+					if (!this.signal?.aborted) this.failedCheck(job, error);
 				}
 			}),
 		);
 	}
-	if (signal?.aborted) throw canceledError(context);
 
-	for (const job of pending) {
-		results.set(job.jobId, { error: timeoutError(context, job, settings, job.maxWaitMs) });
+	private failedCheck(job: JobState, error: unknown): void {
+		if (error instanceof RateLimitError) {
+			// The limit is per account: hold every job until the provider is ready again.
+			const waitMs = error.retryAfterMs ?? Math.max(job.intervalMs, this.spacingMs, 1000);
+			this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
+			return;
+		}
+		job.failures++;
+		if (!isTransient(error) || job.failures >= MAX_CONSECUTIVE_FAILURES) {
+			this.end(job, { error: error as Error });
+			return;
+		}
+		job.nextCheckAt = nextCheck(job, Date.now(), job.intervalMs * 2 ** job.failures);
 	}
-	return results;
+
+	private end(job: JobState, result: PollResult<R>): void {
+		this.results.set(job.jobId, result);
+		this.pending.splice(this.pending.indexOf(job), 1);
+	}
 }
 
 /**
