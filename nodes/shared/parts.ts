@@ -164,129 +164,189 @@ export async function uploadParts(
 	plan: MultipartPlan,
 	options: PartUploadOptions,
 ): Promise<UploadedPart[]> {
-	const signal = cancelSignal(context);
-	const { partSize } = plan;
-	const urls = new Map(plan.parts.map((part) => [part.partNumber, part.url]));
-	const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
-	const concurrency = Math.max(
-		1,
-		Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, Math.floor(budget / partSize)),
-	);
-	const attemptsPerPart = options.attemptsPerPart ?? DEFAULT_ATTEMPTS;
-	const maxRefreshes = options.maxRefreshes ?? 2;
-	const done: UploadedPart[] = [];
-	let refreshes = 0;
-	let refreshing: Promise<void> | undefined;
-	let failure: Error | undefined;
+	const upload = new MultipartUpload(context, plan, options);
+	await upload.sendFile(source);
+	return upload.uploadedParts();
+}
 
-	const fail = (message: string, description: string) =>
-		new NodeOperationError(context.getNode(), `${options.label} failed: ${message}`, {
-			itemIndex: options.itemIndex,
-			description,
-		});
+/** One multipart upload: the part URLs (refreshed when they fail), and the parts stored so far. */
+class MultipartUpload {
+	private readonly signal: AbortSignal | undefined;
+	private readonly urls: Map<number, string>;
+	private readonly done: UploadedPart[] = [];
+	private readonly concurrency: number;
+	private refreshes = 0;
+	private refreshing: Promise<void> | undefined;
 
-	const refreshUrls = async () => {
-		if (!options.refreshUrls || refreshes >= maxRefreshes) return false;
-		// Parts that fail together share one refresh.
-		refreshing ??= (async () => {
-			refreshes++;
-			for (const part of await options.refreshUrls!()) urls.set(part.partNumber, part.url);
-		})().finally(() => (refreshing = undefined));
-		await refreshing;
-		return true;
-	};
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly plan: MultipartPlan,
+		private readonly options: PartUploadOptions,
+	) {
+		this.signal = cancelSignal(context);
+		this.urls = new Map(plan.parts.map((part) => [part.partNumber, part.url]));
+		const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+		const wanted = options.concurrency ?? DEFAULT_CONCURRENCY;
+		this.concurrency = Math.max(1, Math.min(wanted, Math.floor(budget / plan.partSize)));
+	}
 
-	const sendPart = async (partNumber: number, bytes: Buffer) => {
-		for (;;) {
-			let last: PutResult | undefined;
-			for (let attempt = 1; attempt <= attemptsPerPart; attempt++) {
-				const url = urls.get(partNumber);
-				if (!url)
-					throw fail(
-						`no upload URL for part ${partNumber}`,
-						'The provider sent an incomplete upload plan. Run the node again.',
-					);
-				last = await put(context, url, bytes, { 'Content-Length': bytes.length });
-				if (signal?.aborted) throw canceledError(context);
-				if (last.statusCode >= 200 && last.statusCode < 300) {
-					const etag = last.headers.etag ?? last.headers.ETag;
-					if (typeof etag !== 'string' || etag === '') {
-						throw fail(
-							`part ${partNumber} was stored without an ETag`,
-							'The upload service did not confirm the part. Run the node again.',
-						);
-					}
-					done.push({ partNumber, etag });
-					return;
+	/** Reads the source once, cutting it into parts, each sent as soon as a slot is free. */
+	async sendFile(source: UploadSource): Promise<void> {
+		const { partSize } = this.plan;
+		const slots = new PartSlots(this.concurrency, partSize);
+		let partNumber = 1;
+		let buffer = await slots.acquire();
+		let filled = 0;
+		for await (const chunk of await source.open()) {
+			let offset = 0;
+			while (offset < chunk.length && !slots.failure) {
+				const take = Math.min(partSize - filled, chunk.length - offset);
+				buffer.set(chunk.subarray(offset, offset + take), filled);
+				filled += take;
+				offset += take;
+				if (filled === partSize) {
+					const number = partNumber++;
+					slots.launch(buffer, filled, async (bytes) => await this.sendPart(number, bytes));
+					buffer = await slots.acquire();
+					filled = 0;
 				}
-				// A refused URL (expired, or signed for something else) will not work on a second try.
-				if (!worthRetrying(last)) break;
-				if (attempt < attemptsPerPart) await pause(backoffMs(attempt), signal);
 			}
-			if (!(await refreshUrls())) {
-				throw fail(
-					`part ${partNumber} could not be uploaded (${describeFailure(last!)})`,
-					urlExpired(last!)
+			if (slots.failure) break;
+		}
+		if (filled > 0 && !slots.failure) {
+			const number = partNumber++;
+			slots.launch(buffer, filled, async (bytes) => await this.sendPart(number, bytes));
+		}
+		await slots.finished();
+	}
+
+	/** The stored parts in part order, once every part the provider planned is stored. */
+	uploadedParts(): UploadedPart[] {
+		if (this.done.length !== this.plan.parts.length) {
+			throw this.error(
+				`the file has ${this.done.length} parts of ${this.plan.partSize} bytes, but the provider expected ${this.plan.parts.length}`,
+				'The file size changed, or the provider planned the upload for another size. Run the node again.',
+			);
+		}
+		return this.done.sort((a, b) => a.partNumber - b.partNumber);
+	}
+
+	/** Sends one part, asking for fresh URLs when its URL keeps failing. */
+	private async sendPart(partNumber: number, bytes: Buffer): Promise<void> {
+		for (;;) {
+			const failed = await this.tryPart(partNumber, bytes);
+			if (!failed) return;
+			if (!(await this.refreshUrls())) {
+				throw this.error(
+					`part ${partNumber} could not be uploaded (${describeFailure(failed)})`,
+					urlExpired(failed)
 						? EXPIRED_HINT
 						: 'The parts already sent are kept by the provider until the upload expires. Check the connection, then run the node again.',
 				);
 			}
 		}
-	};
-
-	// Reads the source once into at most `concurrency` part buffers, reused for the whole file: a
-	// buffer is filled only when a slot is free (reading a part takes far less time than sending it),
-	// so memory stays at `concurrency` parts however large the file is.
-	const inFlight = new Set<Promise<void>>();
-	const pool: Buffer[] = [];
-	let allocated = 0;
-	const acquire = async (): Promise<Buffer> => {
-		while (pool.length === 0 && allocated >= concurrency) await Promise.race(inFlight);
-		if (pool.length > 0) return pool.pop()!;
-		allocated++;
-		return Buffer.allocUnsafeSlow(partSize);
-	};
-	let partNumber = 1;
-	const launch = (buffer: Buffer, length: number) => {
-		const task: Promise<void> = sendPart(partNumber++, buffer.subarray(0, length))
-			.catch((error: Error) => {
-				failure ??= error;
-			})
-			.finally(() => {
-				pool.push(buffer);
-				inFlight.delete(task);
-			});
-		inFlight.add(task);
-	};
-
-	let buffer = await acquire();
-	let filled = 0;
-	for await (const chunk of await source.open()) {
-		let offset = 0;
-		while (offset < chunk.length && !failure) {
-			const take = Math.min(partSize - filled, chunk.length - offset);
-			buffer.set(chunk.subarray(offset, offset + take), filled);
-			filled += take;
-			offset += take;
-			if (filled === partSize) {
-				launch(buffer, filled);
-				buffer = await acquire();
-				filled = 0;
-			}
-		}
-		if (failure) break;
 	}
-	if (filled > 0 && !failure) launch(buffer, filled);
-	await Promise.all(inFlight);
-	if (failure) throw failure;
 
-	if (done.length !== plan.parts.length) {
-		throw fail(
-			`the file has ${done.length} parts of ${partSize} bytes, but the provider expected ${plan.parts.length}`,
-			'The file size changed, or the provider planned the upload for another size. Run the node again.',
+	/** PUTs a part to its current URL, retrying what may pass; the last failure, or undefined once stored. */
+	private async tryPart(partNumber: number, bytes: Buffer): Promise<PutResult | undefined> {
+		const attempts = this.options.attemptsPerPart ?? DEFAULT_ATTEMPTS;
+		let last: PutResult | undefined;
+		for (let attempt = 1; attempt <= attempts; attempt++) {
+			const url = this.urls.get(partNumber);
+			if (!url)
+				throw this.error(
+					`no upload URL for part ${partNumber}`,
+					'The provider sent an incomplete upload plan. Run the node again.',
+				);
+			last = await put(this.context, url, bytes, { 'Content-Length': bytes.length });
+			if (this.signal?.aborted) throw canceledError(this.context);
+			if (last.statusCode >= 200 && last.statusCode < 300) {
+				this.done.push({ partNumber, etag: this.etagOf(partNumber, last) });
+				return undefined;
+			}
+			// A refused URL (expired, or signed for something else) will not work on a second try.
+			if (!worthRetrying(last)) break;
+			if (attempt < attempts) await pause(backoffMs(attempt), this.signal);
+		}
+		return last;
+	}
+
+	private etagOf(partNumber: number, stored: PutResult): string {
+		const etag = stored.headers.etag ?? stored.headers.ETag;
+		if (typeof etag === 'string' && etag !== '') return etag;
+		throw this.error(
+			`part ${partNumber} was stored without an ETag`,
+			'The upload service did not confirm the part. Run the node again.',
 		);
 	}
-	return done.sort((a, b) => a.partNumber - b.partNumber);
+
+	/** Asks the provider for fresh part URLs; false when it cannot (or may not any more). */
+	private async refreshUrls(): Promise<boolean> {
+		const { refreshUrls, maxRefreshes = 2 } = this.options;
+		if (!refreshUrls || this.refreshes >= maxRefreshes) return false;
+		// Parts that fail together share one refresh.
+		this.refreshing ??= (async () => {
+			this.refreshes++;
+			for (const part of await refreshUrls()) this.urls.set(part.partNumber, part.url);
+		})().finally(() => (this.refreshing = undefined));
+		await this.refreshing;
+		return true;
+	}
+
+	private error(message: string, description: string): NodeOperationError {
+		return new NodeOperationError(
+			this.context.getNode(),
+			`${this.options.label} failed: ${message}`,
+			{
+				itemIndex: this.options.itemIndex,
+				description,
+			},
+		);
+	}
+}
+
+/**
+ * At most `concurrency` part buffers, reused for the whole file: a buffer is filled only when a
+ * slot is free (reading a part takes far less time than sending it), so memory stays at
+ * `concurrency` parts however large the file is. The first failure stops further parts.
+ */
+class PartSlots {
+	failure: Error | undefined;
+	private readonly inFlight = new Set<Promise<void>>();
+	private readonly pool: Buffer[] = [];
+	private allocated = 0;
+
+	constructor(
+		private readonly concurrency: number,
+		private readonly partSize: number,
+	) {}
+
+	async acquire(): Promise<Buffer> {
+		while (this.pool.length === 0 && this.allocated >= this.concurrency)
+			await Promise.race(this.inFlight);
+		if (this.pool.length > 0) return this.pool.pop()!;
+		this.allocated++;
+		return Buffer.allocUnsafeSlow(this.partSize);
+	}
+
+	/** Sends the first `length` bytes of `buffer`; the buffer returns to the pool when done. */
+	launch(buffer: Buffer, length: number, send: (bytes: Buffer) => Promise<void>): void {
+		const task: Promise<void> = send(buffer.subarray(0, length))
+			.catch((error: Error) => {
+				this.failure ??= error;
+			})
+			.finally(() => {
+				this.pool.push(buffer);
+				this.inFlight.delete(task);
+			});
+		this.inFlight.add(task);
+	}
+
+	/** Waits for the parts in flight; throws the first failure. */
+	async finished(): Promise<void> {
+		await Promise.all(this.inFlight);
+		if (this.failure) throw this.failure;
+	}
 }
 
 /** The S3 CompleteMultipartUpload document listing each part's number and ETag. */
