@@ -1,14 +1,8 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { RESUME_WEBHOOK, routeCallback } from '../shared/callback';
+import { callbackWebhook, RESUME_WEBHOOK } from '../shared/callback';
+import { resourceField } from '../shared/descriptions';
 import { callbackUrlGivenPerJob } from '../shared/webhook';
 
 import * as language from './actions/language/Language.resource';
@@ -33,17 +27,13 @@ export class AudioToTextAi implements INodeType {
 		credentials: [{ name: 'audioToTextAiApi', required: true }],
 		webhooks: [RESUME_WEBHOOK],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
+			resourceField(
+				[
 					{ name: 'Language', value: 'language' },
 					{ name: 'Transcription', value: 'transcription' },
 				],
-				default: 'transcription',
-			},
+				'transcription',
+			),
 			...transcription.description,
 			...language.description,
 		],
@@ -51,15 +41,11 @@ export class AudioToTextAi implements INodeType {
 
 	methods = { loadOptions: { getLanguages } };
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+	execute = router;
 
 	// The resume URL goes with each job: nothing to register with AudioToTextAI.
 	webhookMethods = callbackUrlGivenPerJob;
 
 	/** A job's callback to a run that waits for it (Wait for Callback). */
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await routeCallback(this, { transcribe: transcription.transcribe.callbacks });
-	}
+	webhook = callbackWebhook({ transcribe: transcription.transcribe.callbacks });
 }

@@ -1,10 +1,7 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { resourceField } from '../shared/descriptions';
 
 import { router } from './actions/router';
 import * as transcription from './actions/transcription/Transcription.resource';
@@ -24,19 +21,10 @@ export class Hispeech implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hispeechApi', required: true }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Transcription', value: 'transcription' }],
-				default: 'transcription',
-			},
+			resourceField([{ name: 'Transcription', value: 'transcription' }], 'transcription'),
 			...transcription.description,
 		],
 	};
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+	execute = router;
 }

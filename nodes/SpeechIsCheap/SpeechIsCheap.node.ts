@@ -1,14 +1,8 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { RESUME_WEBHOOK, routeCallback } from '../shared/callback';
+import { callbackWebhook, RESUME_WEBHOOK } from '../shared/callback';
+import { resourceField } from '../shared/descriptions';
 import { callbackUrlGivenPerJob } from '../shared/webhook';
 
 import * as job from './actions/job/Job.resource';
@@ -29,28 +23,14 @@ export class SpeechIsCheap implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'speechIsCheapApi', required: true }],
 		webhooks: [RESUME_WEBHOOK],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Job', value: 'job' }],
-				default: 'job',
-			},
-			...job.description,
-		],
+		properties: [resourceField([{ name: 'Job', value: 'job' }], 'job'), ...job.description],
 	};
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+	execute = router;
 
 	// The resume URL goes with each job: nothing to register with Speech is Cheap.
 	webhookMethods = callbackUrlGivenPerJob;
 
 	/** A job's callback to a run that waits for it (Wait for Callback). */
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await routeCallback(this, { create: job.create.callbacks });
-	}
+	webhook = callbackWebhook({ create: job.create.callbacks });
 }

@@ -1,10 +1,7 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { resourceField } from '../shared/descriptions';
 
 import * as audio from './actions/audio/Audio.resource';
 import { router } from './actions/router';
@@ -35,20 +32,16 @@ export class SttAi implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sttAiApi', required: true }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
+			resourceField(
+				[
 					{ name: 'Audio', value: 'audio' },
 					{ name: 'Service', value: 'service' },
 					{ name: 'Text', value: 'text' },
 					{ name: 'Transcript', value: 'transcript' },
 					{ name: 'Transcription', value: 'transcription' },
 				],
-				default: 'transcription',
-			},
+				'transcription',
+			),
 			...transcription.description,
 			...text.description,
 			...audio.description,
@@ -61,7 +54,5 @@ export class SttAi implements INodeType {
 		loadOptions: { getModels, getLanguages, getTargetLanguages, getSourceLanguages },
 	};
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+	execute = router;
 }

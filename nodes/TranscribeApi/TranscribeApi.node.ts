@@ -1,14 +1,8 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { RESUME_WEBHOOK, routeCallback } from '../shared/callback';
+import { callbackWebhook, RESUME_WEBHOOK } from '../shared/callback';
+import { resourceField } from '../shared/descriptions';
 import { callbackUrlGivenPerJob } from '../shared/webhook';
 import { router } from './actions/router';
 import { callbacks } from './actions/transcription/callbacks';
@@ -30,27 +24,16 @@ export class TranscribeApi implements INodeType {
 		credentials: [{ name: 'transcribeApiApi', required: true }],
 		webhooks: [RESUME_WEBHOOK],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Transcription', value: 'transcription' }],
-				default: 'transcription',
-			},
+			resourceField([{ name: 'Transcription', value: 'transcription' }], 'transcription'),
 			...transcription.description,
 		],
 	};
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+	execute = router;
 
 	// The resume URL goes with each job: nothing to register with TranscribeAPI.
 	webhookMethods = callbackUrlGivenPerJob;
 
 	/** A job's signed callback to a run that waits for it (Wait for Callback). */
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await routeCallback(this, { transcribe: callbacks, transcribeBatch: callbacks });
-	}
+	webhook = callbackWebhook({ transcribe: callbacks, transcribeBatch: callbacks });
 }

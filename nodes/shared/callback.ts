@@ -180,6 +180,18 @@ export async function routeCallback(
 	return await resumeOnCallback(context, provider);
 }
 
+/**
+ * A node's `webhook` method for Wait for Callback: each callback goes to the operation that is
+ * waiting for it, keyed by operation name.
+ */
+export function callbackWebhook(
+	providers: Record<string, CallbackProvider<unknown>>,
+): (this: IWebhookFunctions) => Promise<IWebhookResponseData> {
+	return async function (this: IWebhookFunctions) {
+		return await routeCallback(this, providers);
+	};
+}
+
 /** The Webhook URL option and Wait for Callback both set the job's callback: only one may. */
 export function webhookOptionConflict(
 	context: IExecuteFunctions,

@@ -13,7 +13,8 @@ import type { WaitMode } from './descriptions';
 import { buildTranscriptItem } from './output';
 import { readMaxWaitMs, readOutputSettings, readWaitMode } from './readers';
 import type { ItemOutcome } from './items';
-import { collectOutput, forItem } from './items';
+import { collectOutput, forItem, ItemRun } from './items';
+import { isFinal } from './answers';
 import type { CheckOutcome, PendingJob, PollResult, PollSettings } from './polling';
 import { pollUntilDone } from './polling';
 import type { NormalizedTranscript } from './transcript';
@@ -146,33 +147,25 @@ export async function submitThenPause(
 	provider: CallbackOwner & { waitModes: readonly WaitMode[] },
 	submit: (itemIndex: number, callbackUrl: string) => Promise<string>,
 ): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const jobs: CallbackJob[] = [];
-	let limitMs = 0;
 	const prepared = await provider.prepare?.(context);
 	const tokenOf = await callbackTokenSigner(context, provider);
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
-			const itemLimitMs = readMaxWaitMs(context, itemIndex);
-			const settings = readOutputSettings(context, itemIndex);
-			const jobId = await submit(itemIndex, callbackUrlFor(context, tokenOf(itemIndex)));
-			jobs.push({ itemIndex, jobId, tokenItem: itemIndex, settings });
-			limitMs = Math.max(limitMs, itemLimitMs);
-			outcomes.push({ output: [] });
-		} catch (error) {
-			if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
-			outcomes.push({ error: forItem(context, error, itemIndex) });
-		}
-	}
-	if (jobs.length === 0) return collectOutput(context, outcomes);
-	return await pauseForCallbacks(context, provider, outcomes, jobs, limitMs, prepared);
+	const run = new ItemRun(context, items.length);
+	const submitted = await run.each(async (itemIndex) => {
+		readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
+		const maxWaitMs = readMaxWaitMs(context, itemIndex);
+		const settings = readOutputSettings(context, itemIndex);
+		const jobId = await submit(itemIndex, callbackUrlFor(context, tokenOf(itemIndex)));
+		const job: CallbackJob = { itemIndex, jobId, tokenItem: itemIndex, settings };
+		return { job, maxWaitMs };
+	});
+	if (submitted.length === 0) return run.output();
+	const jobs = submitted.map(({ value }) => value.job);
+	const limitMs = Math.max(...submitted.map(({ value }) => value.maxWaitMs));
+	return await pauseForCallbacks(context, provider, run.current, jobs, limitMs, prepared);
 }
 
-/** Job states after which nothing changes any more. */
-export function isFinal(status: string): boolean {
-	return status === 'completed' || status === 'failed' || status === 'canceled';
-}
+// Deprecated here: import it from answers.ts.
+export { isFinal } from './answers';
 
 /**
  * How a run waiting for callbacks checks and finishes jobs of a provider with one job per item:
