@@ -1,6 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	asObject,
+	checkOutcome,
+	endedHow,
+	jobEndedError,
+	statusFromWord,
+	unknownStatusError,
+} from '../shared/answers';
 import type { CheckOutcome } from '../shared/polling';
 import type {
 	NormalizedTranscript,
@@ -21,6 +29,9 @@ export const HISPEECH: ProviderProfile = {
 		429: 'Hispeech allows 60 status checks per hour: wait, or raise the Poll Interval.',
 	},
 };
+
+/** How Hispeech's answers are read: an answer that is no JSON object means the Base URL is wrong. */
+const ANSWER = { provider: HISPEECH.name, expected: 'JSON' };
 
 export const MODELS = {
 	formal: 'model-01052025',
@@ -98,6 +109,21 @@ export async function deleteJob(
 	return assertSuccess(context, response.body, itemIndex);
 }
 
+/** Cleanup must not cost the user a transcript already in hand: a failure is only logged. */
+export async function deleteJobQuietly(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<void> {
+	try {
+		await deleteJob(context, jobId, itemIndex);
+	} catch (error) {
+		context.logger.warn(
+			`Hispeech job ${jobId} was read but could not be deleted: ${(error as Error).message}`,
+		);
+	}
+}
+
 /** POST /audio/transcriptions: the OpenAI-compatible route, synchronous, with segments. */
 export async function transcribeOpenAiCompatible(
 	context: IExecuteFunctions,
@@ -117,20 +143,12 @@ export async function transcribeOpenAiCompatible(
 		idempotent: false,
 		itemIndex,
 	});
-	return asObject(context, response.body, itemIndex);
-}
-
-function asObject(context: IExecuteFunctions, body: unknown, itemIndex: number): IDataObject {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	throw new NodeOperationError(context.getNode(), 'Hispeech sent an answer that is not JSON', {
-		itemIndex,
-		description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
-	});
+	return asObject(context, response.body, itemIndex, ANSWER);
 }
 
 /** A 200 can still carry success: false ("false" in some examples) with an error text. */
 function assertSuccess(context: IExecuteFunctions, body: unknown, itemIndex: number): IDataObject {
-	const data = asObject(context, body, itemIndex);
+	const data = asObject(context, body, itemIndex, ANSWER);
 	if (readBoolean(data.success) === false) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -149,28 +167,13 @@ export function mapStatus(
 	data: IDataObject,
 	itemIndex: number,
 ): TranscriptStatus {
-	const raw = readText(data.status);
 	// A synchronous answer carries the HTTP code (200) in "status" and the transcript itself.
-	if (raw === null || /^\d+$/.test(String(data.status))) {
+	if (readText(data.status) === null || /^\d+$/.test(String(data.status))) {
 		return typeof data.transcription === 'string' ? 'completed' : 'queued';
 	}
-	const status = raw.trim().toLowerCase();
-	if (['completed', 'complete', 'done', 'finished', 'success', 'succeeded'].includes(status))
-		return 'completed';
-	if (['processing', 'in_progress', 'in-progress', 'running', 'transcribing'].includes(status))
-		return 'processing';
-	if (['queued', 'pending', 'waiting', 'uploaded', 'created'].includes(status)) return 'queued';
-	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
-	if (['canceled', 'cancelled', 'deleted'].includes(status)) return 'canceled';
-	throw new NodeOperationError(
-		context.getNode(),
-		`Hispeech reported an unknown job status "${raw}"`,
-		{
-			itemIndex,
-			description:
-				'Use Raw output to see the full answer, and report this status to the package maintainers.',
-		},
-	);
+	const status = statusFromWord(data.status, { canceled: ['deleted'] });
+	if (status) return status;
+	throw unknownStatusError(context, HISPEECH.name, data.status, itemIndex);
 }
 
 export function normalizeJob(
@@ -227,19 +230,19 @@ export async function checkJob(
 		throw resultGone ? secureResultGone(context, jobId, itemIndex) : (error as NodeOperationError);
 	}
 	const status = mapStatus(context, data, itemIndex);
-	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled') {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Hispeech job ${jobId} ${status === 'failed' ? 'failed' : 'was canceled'}`,
+	// Hispeech's reason is the error's description; the message stays "Hispeech job <ID> failed".
+	return checkOutcome(status, data, () =>
+		jobEndedError(
+			context,
 			{
-				itemIndex,
-				description:
-					readText(data.error) ?? 'Check that the file is a supported audio or video format.',
+				provider: HISPEECH.name,
+				jobId,
+				ended: endedHow(status),
+				fix: readText(data.error) ?? 'Check that the file is a supported audio or video format.',
 			},
-		);
-	}
-	return { done: false };
+			itemIndex,
+		),
+	);
 }
 
 /**

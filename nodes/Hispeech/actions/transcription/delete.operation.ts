@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { jobIdField } from '../../../shared/descriptions';
 import { readJobId } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { readText } from '../../../shared/transcript';
 import { deleteJob } from '../../api';
 
@@ -12,13 +11,11 @@ export const description: INodeProperties[] = [
 	jobIdField(show, 'The job whose audio and transcript Hispeech should delete'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex);
-		const data = await deleteJob(this, jobId, itemIndex);
-		return [{ json: { jobId, deleted: true, message: readText(data.message) } }];
-	});
+	const jobId = readJobId(this, itemIndex);
+	const data = await deleteJob(this, jobId, itemIndex);
+	return [{ json: { jobId, deleted: true, message: readText(data.message) } }];
 }

@@ -3,7 +3,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { jobIdField, outputFields } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
 import { readJobId } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { getStatus, normalizeJob } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['getStatus'] };
@@ -16,13 +15,11 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: false }),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex);
-		const data = await getStatus(this, jobId, itemIndex);
-		return [await transcriptItem(this, itemIndex, normalizeJob(this, data, itemIndex), data)];
-	});
+	const jobId = readJobId(this, itemIndex);
+	const data = await getStatus(this, jobId, itemIndex);
+	return [await transcriptItem(this, itemIndex, normalizeJob(this, data, itemIndex), data)];
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
@@ -11,13 +16,14 @@ import {
 	readNumber,
 	readText,
 } from '../../../shared/parameters';
-import type { ItemOutcome } from '../../../shared/items';
-import { collectOutput, forItem } from '../../../shared/items';
-import type { PendingJob, PollSettings } from '../../../shared/polling';
-import { pollUntilDone } from '../../../shared/polling';
+import { ItemRun } from '../../../shared/items';
+import { pollJobs } from '../../../shared/jobs';
+import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
+import type { UploadSource } from '../../../shared/upload';
+import type { UploadOptions } from '../../api';
 import {
 	checkJob,
-	deleteJob,
+	deleteJobQuietly,
 	MODELS,
 	normalizeJob,
 	RECOMMENDED_POLL_SECONDS,
@@ -112,133 +118,165 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface Submission {
+/** What one item asked for, read (and checked) before anything of it is uploaded. */
+interface ItemSettings {
+	source: UploadSource;
+	upload: UploadOptions;
+	deleteAfterRead: boolean;
+	/** Set when the item polls: its own interval and Max Wait, and the status-call budget it gives. */
+	poll?: PollSettings;
+}
+
+/** An item submitted with Poll: its job, waited for with the others (its audio is let go). */
+interface WaitingJob {
+	job: PendingJob;
+	poll: PollSettings;
 	secureMode: boolean;
 	deleteAfterRead: boolean;
 }
+
+/** A submitted item: its output when it asked not to poll (or was answered at once), else its job. */
+type Submitted = { output: INodeExecutionData[] } | WaitingJob;
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const pending: PendingJob[] = [];
-	const submissions = new Map<number, Submission>();
-	const submitted: string[] = [];
-	let pollSettings: PollSettings | undefined;
-	let budget = Infinity;
-
-	// 1. Submit every item. A failed item stops only itself (with Continue On Fail).
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const waitMode = readWaitMode(this, itemIndex, ['sync', 'poll', 'none'] as const);
-			const secureMode = readBoolean(this, itemIndex, {
-				name: 'secureMode',
-				displayName: 'Secure Mode',
-			});
-			const ttlSeconds = secureMode ? readTtl(this, itemIndex) : undefined;
-			const deleteAfterRead =
-				!secureMode &&
-				waitMode !== 'none' &&
-				readBoolean(
-					this,
-					itemIndex,
-					{ name: 'deleteAfterRead', displayName: 'Delete Job After Reading' },
-					false,
-				);
-			const options = readCollection(this, itemIndex, { name: 'options', displayName: 'Options' });
-			const calls = entry(options, 'statusCallsPerHour', 'Status Calls per Hour');
-			const wordTimestamps = entry(options, 'wordTimestamps', 'Word Timestamps');
-			const callsPerHour = calls.present
-				? readNumber(this, itemIndex, calls, { min: 1 })
-				: STATUS_CALLS_PER_HOUR;
-			const settings =
-				waitMode === 'poll'
-					? readPollSettings(this, itemIndex, {
-							providerName: 'Hispeech',
-							laterOperation: 'Get Status',
-							minIntervalSeconds: 0.1,
-							callsPerHour,
-						})
-					: undefined;
-			const model = readText(
-				this,
-				itemIndex,
-				{ name: 'model', displayName: 'Model' },
-				{ required: true, expected: 'a Hispeech model ID' },
-			);
-			const source = await readAudioSource(this, itemIndex);
-
-			const data = await uploadAudio(this, itemIndex, source, {
-				model,
-				waitForResult: waitMode === 'sync',
-				secureMode,
-				ttlSeconds,
-				wordTimestamps: wordTimestamps.present
-					? readBoolean(this, itemIndex, wordTimestamps)
-					: undefined,
-			});
-			const jobId = String(data.job_id ?? '');
-			if (jobId) submitted.push(`item ${itemIndex}: ${jobId}`);
-			if (waitMode === 'poll') {
-				if (!jobId)
-					throw new NodeOperationError(this.getNode(), 'Hispeech returned no job ID', {
-						itemIndex,
-					});
-				// One wait serves all items: each keeps its own interval and Max Wait, and the status-call
-				// budget (one per account) is the smallest any item gives.
-				budget = Math.min(budget, callsPerHour);
-				pollSettings = { ...(pollSettings ?? settings!), callsPerHour: budget };
-				pending.push({
-					jobId,
-					itemIndex,
-					intervalMs: settings!.intervalMs,
-					maxWaitMs: settings!.maxWaitMs,
-				});
-				submissions.set(itemIndex, { secureMode, deleteAfterRead });
-				outcomes.push({ output: [] });
-				continue;
-			}
-			if (deleteAfterRead && jobId) await deleteQuietly(this, jobId, itemIndex);
-			outcomes.push({
-				output: [await transcriptItem(this, itemIndex, normalizeJob(this, data, itemIndex), data)],
-			});
-		} catch (error) {
-			if (!this.continueOnFail())
-				throw withSubmittedJobs(forItem(this, error, itemIndex), submitted);
-			outcomes.push({ error: forItem(this, error, itemIndex) });
-		}
+	const run = new ItemRun(this, items.length);
+	const jobIds: string[] = [];
+	// 1. Read and submit each item in turn. An item that stops the node names the jobs already running.
+	const submitted = await run.each(
+		async (itemIndex) =>
+			await submit(this, itemIndex, await readItemSettings(this, itemIndex), jobIds),
+		(error) => withSubmittedJobs(error, jobIds),
+	);
+	const waiting = submitted.flatMap(({ value }) => ('job' in value ? [value] : []));
+	// 2. Wait for all polled jobs together, within one shared status-call budget.
+	const polled = await waitForAll(this, waiting);
+	// 3. Build the outputs: items answered at once already have theirs.
+	for (const { itemIndex, value } of submitted) {
+		if ('output' in value) run.succeed(itemIndex, value.output);
+		else await run.settle(itemIndex, async () => await polledOutput(this, value, polled));
 	}
+	return run.output();
+}
 
-	// 2. Wait for all submitted jobs together, within one shared status-call budget.
-	if (pending.length > 0 && pollSettings) {
-		const results = await pollUntilDone(
-			this,
-			pending,
-			async (job) =>
-				await checkJob(this, job.jobId, job.itemIndex, submissions.get(job.itemIndex)!.secureMode),
-			pollSettings,
+/** The item's parameters, in the order they have always been checked; the audio is read last. */
+async function readItemSettings(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<ItemSettings> {
+	const waitMode = readWaitMode(context, itemIndex, ['sync', 'poll', 'none'] as const);
+	const secureMode = readBoolean(context, itemIndex, {
+		name: 'secureMode',
+		displayName: 'Secure Mode',
+	});
+	const ttlSeconds = secureMode ? readTtl(context, itemIndex) : undefined;
+	const deleteAfterRead =
+		!secureMode &&
+		waitMode !== 'none' &&
+		readBoolean(
+			context,
+			itemIndex,
+			{ name: 'deleteAfterRead', displayName: 'Delete Job After Reading' },
+			false,
 		);
-		for (const { jobId, itemIndex } of pending) {
-			const result = results.get(jobId)!;
-			if ('error' in result) {
-				outcomes[itemIndex] = { error: forItem(this, result.error, itemIndex) };
-				continue;
-			}
-			try {
-				if (submissions.get(itemIndex)!.deleteAfterRead)
-					await deleteQuietly(this, jobId, itemIndex);
-				const normalized = normalizeJob(this, result.result, itemIndex);
-				outcomes[itemIndex] = {
-					output: [await transcriptItem(this, itemIndex, normalized, result.result)],
-				};
-			} catch (error) {
-				outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
-			}
-		}
-	}
+	const options = readCollection(context, itemIndex, { name: 'options', displayName: 'Options' });
+	const calls = entry(options, 'statusCallsPerHour', 'Status Calls per Hour');
+	const wordTimestamps = entry(options, 'wordTimestamps', 'Word Timestamps');
+	const callsPerHour = calls.present
+		? readNumber(context, itemIndex, calls, { min: 1 })
+		: STATUS_CALLS_PER_HOUR;
+	const poll =
+		waitMode === 'poll'
+			? readPollSettings(context, itemIndex, {
+					providerName: 'Hispeech',
+					laterOperation: 'Get Status',
+					minIntervalSeconds: 0.1,
+					callsPerHour,
+				})
+			: undefined;
+	const model = readText(
+		context,
+		itemIndex,
+		{ name: 'model', displayName: 'Model' },
+		{ required: true, expected: 'a Hispeech model ID' },
+	);
+	const source = await readAudioSource(context, itemIndex);
+	const upload: UploadOptions = {
+		model,
+		waitForResult: waitMode === 'sync',
+		secureMode,
+		ttlSeconds,
+		wordTimestamps: wordTimestamps.present
+			? readBoolean(context, itemIndex, wordTimestamps)
+			: undefined,
+	};
+	return { source, upload, deleteAfterRead, poll };
+}
 
-	return collectOutput(this, outcomes);
+/**
+ * Uploads the item's audio. An item that does not poll gets its output here (Wait for Result
+ * answers with the transcript, Don't Wait with the job), before the next item is uploaded.
+ */
+async function submit(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	settings: ItemSettings,
+	jobIds: string[],
+): Promise<Submitted> {
+	const data = await uploadAudio(context, itemIndex, settings.source, settings.upload);
+	const jobId = String(data.job_id ?? '');
+	if (jobId) jobIds.push(`item ${itemIndex}: ${jobId}`);
+	const { poll, deleteAfterRead } = settings;
+	if (!poll)
+		return { output: [await readOutput(context, itemIndex, jobId, deleteAfterRead, data)] };
+	if (!jobId)
+		throw new NodeOperationError(context.getNode(), 'Hispeech returned no job ID', { itemIndex });
+	const job = { jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs };
+	return { job, poll, secureMode: settings.upload.secureMode, deleteAfterRead };
+}
+
+/**
+ * One wait serves all items: each keeps its own interval and Max Wait, and the status-call budget
+ * (one per account) is the smallest any item gives.
+ */
+async function waitForAll(
+	context: IExecuteFunctions,
+	waiting: WaitingJob[],
+): Promise<Map<number, PollResult<IDataObject>>> {
+	const secureModes = new Map(waiting.map((w) => [w.job.itemIndex, w.secureMode]));
+	const budget = Math.min(...waiting.map((w) => w.poll.callsPerHour!));
+	const shared = waiting.length > 0 ? { ...waiting[0].poll, callsPerHour: budget } : undefined;
+	return await pollJobs(
+		context,
+		waiting.map((w) => w.job),
+		async ({ jobId, itemIndex }) =>
+			await checkJob(context, jobId, itemIndex, secureModes.get(itemIndex)!),
+		shared,
+	);
+}
+
+async function polledOutput(
+	context: IExecuteFunctions,
+	{ job, deleteAfterRead }: WaitingJob,
+	polled: Map<number, PollResult<IDataObject>>,
+): Promise<INodeExecutionData> {
+	const result = polled.get(job.itemIndex)!;
+	if ('error' in result) throw result.error;
+	return await readOutput(context, job.itemIndex, job.jobId, deleteAfterRead, result.result);
+}
+
+/** The item's transcript, once read: the job is deleted first when the item asked for it. */
+async function readOutput(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	jobId: string,
+	deleteAfterRead: boolean,
+	data: IDataObject,
+): Promise<INodeExecutionData> {
+	if (deleteAfterRead && jobId) await deleteJobQuietly(context, jobId, itemIndex);
+	return await transcriptItem(context, itemIndex, normalizeJob(context, data, itemIndex), data);
 }
 
 function readTtl(context: IExecuteFunctions, itemIndex: number): number {
@@ -254,21 +292,6 @@ function readTtl(context: IExecuteFunctions, itemIndex: number): number {
 		);
 	}
 	return ttl;
-}
-
-/** Cleanup must not cost the user a transcript already in hand: a failure is only logged. */
-async function deleteQuietly(
-	context: IExecuteFunctions,
-	jobId: string,
-	itemIndex: number,
-): Promise<void> {
-	try {
-		await deleteJob(context, jobId, itemIndex);
-	} catch (error) {
-		context.logger.warn(
-			`Hispeech job ${jobId} was read but could not be deleted: ${(error as Error).message}`,
-		);
-	}
 }
 
 /** When one item stops the node, name the jobs already running so nothing is submitted twice. */

@@ -3,7 +3,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { audioInputFields, outputFields } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
 import { readAudioSource } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { normalizeOpenAi, transcribeOpenAiCompatible } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['transcribeOpenAi'] };
@@ -13,13 +12,11 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: true }),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const source = await readAudioSource(this, itemIndex);
-		const data = await transcribeOpenAiCompatible(this, itemIndex, source, {});
-		return [await transcriptItem(this, itemIndex, normalizeOpenAi(data), data)];
-	});
+	const source = await readAudioSource(this, itemIndex);
+	const data = await transcribeOpenAiCompatible(this, itemIndex, source, {});
+	return [await transcriptItem(this, itemIndex, normalizeOpenAi(data), data)];
 }
