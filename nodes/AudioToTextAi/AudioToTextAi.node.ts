@@ -2,7 +2,6 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackWebhook, RESUME_WEBHOOK } from '../shared/callback';
-import { resourceField } from '../shared/descriptions';
 import { callbackUrlGivenPerJob } from '../shared/webhook';
 
 import * as language from './actions/language/Language.resource';
@@ -27,13 +26,17 @@ export class AudioToTextAi implements INodeType {
 		credentials: [{ name: 'audioToTextAiApi', required: true }],
 		webhooks: [RESUME_WEBHOOK],
 		properties: [
-			resourceField(
-				[
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
 					{ name: 'Language', value: 'language' },
 					{ name: 'Transcription', value: 'transcription' },
 				],
-				'transcription',
-			),
+				default: 'transcription',
+			},
 			...transcription.description,
 			...language.description,
 		],

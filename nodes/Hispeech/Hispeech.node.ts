@@ -1,8 +1,6 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { resourceField } from '../shared/descriptions';
-
 import { router } from './actions/router';
 import * as transcription from './actions/transcription/Transcription.resource';
 
@@ -21,7 +19,14 @@ export class Hispeech implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hispeechApi', required: true }],
 		properties: [
-			resourceField([{ name: 'Transcription', value: 'transcription' }], 'transcription'),
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Transcription', value: 'transcription' }],
+				default: 'transcription',
+			},
 			...transcription.description,
 		],
 	};

@@ -2,7 +2,6 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackWebhook, RESUME_WEBHOOK } from '../shared/callback';
-import { resourceField } from '../shared/descriptions';
 import { callbackUrlGivenPerJob } from '../shared/webhook';
 
 import * as job from './actions/job/Job.resource';
@@ -23,7 +22,17 @@ export class SpeechIsCheap implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'speechIsCheapApi', required: true }],
 		webhooks: [RESUME_WEBHOOK],
-		properties: [resourceField([{ name: 'Job', value: 'job' }], 'job'), ...job.description],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Job', value: 'job' }],
+				default: 'job',
+			},
+			...job.description,
+		],
 	};
 
 	execute = router;

@@ -1,8 +1,6 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { resourceField } from '../shared/descriptions';
-
 import * as audio from './actions/audio/Audio.resource';
 import { router } from './actions/router';
 import * as service from './actions/service/Service.resource';
@@ -32,16 +30,20 @@ export class SttAi implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sttAiApi', required: true }],
 		properties: [
-			resourceField(
-				[
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
 					{ name: 'Audio', value: 'audio' },
 					{ name: 'Service', value: 'service' },
 					{ name: 'Text', value: 'text' },
 					{ name: 'Transcript', value: 'transcript' },
 					{ name: 'Transcription', value: 'transcription' },
 				],
-				'transcription',
-			),
+				default: 'transcription',
+			},
 			...transcription.description,
 			...text.description,
 			...audio.description,

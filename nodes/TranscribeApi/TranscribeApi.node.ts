@@ -2,7 +2,6 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackWebhook, RESUME_WEBHOOK } from '../shared/callback';
-import { resourceField } from '../shared/descriptions';
 import { callbackUrlGivenPerJob } from '../shared/webhook';
 import { router } from './actions/router';
 import { callbacks } from './actions/transcription/callbacks';
@@ -24,7 +23,14 @@ export class TranscribeApi implements INodeType {
 		credentials: [{ name: 'transcribeApiApi', required: true }],
 		webhooks: [RESUME_WEBHOOK],
 		properties: [
-			resourceField([{ name: 'Transcription', value: 'transcription' }], 'transcription'),
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Transcription', value: 'transcription' }],
+				default: 'transcription',
+			},
 			...transcription.description,
 		],
 	};

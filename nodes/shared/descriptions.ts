@@ -7,21 +7,6 @@ const withShow = (show: Show, extra: Show = {}): IDisplayOptions => ({
 	show: { ...show, ...extra },
 });
 
-/** The Resource selector of an action node: its resources, in the order the editor lists them. */
-export function resourceField(
-	resources: INodePropertyOptions[],
-	defaultResource: string,
-): INodeProperties {
-	return {
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: resources,
-		default: defaultResource,
-	};
-}
-
 /** Audio from a binary property (default "data") or from a public URL. */
 export function audioInputFields(show: Show): INodeProperties[] {
 	return [
