@@ -191,23 +191,24 @@ export async function postText(
 	return await requestObject(context, { method: 'POST', path, body, itemIndex, idempotent: true });
 }
 
+/** A file STT.ai answers with, read as it arrives. */
+export type FileStream = AsyncIterable<Uint8Array>;
+
 /** The form of an audio upload: its text fields, and the audio in `fileField`. */
 export interface AudioForm {
 	fields: Record<string, string | number | boolean | undefined>;
 	fileField: string;
 	source: UploadSource;
+	/** The answer is a file (WAV, TXT, SRT, VTT), streamed, rather than JSON. */
+	fileAnswer: boolean;
 }
 
-/**
- * Sends audio to be worked on: a paid request, never resent. `stream` reads the answer as a file
- * (WAV, TXT, SRT, VTT) rather than as JSON.
- */
+/** Sends audio to be worked on: a paid request, never resent. */
 export async function postAudio<T = unknown>(
 	context: IExecuteFunctions,
 	path: string,
 	form: AudioForm,
 	itemIndex: number,
-	stream: boolean,
 ): Promise<ApiResponse<T>> {
 	return await sttAiRequest<T>(context, {
 		method: 'POST',
@@ -215,11 +216,11 @@ export async function postAudio<T = unknown>(
 		body: async () => await multipartBody(form.fields, form.fileField, form.source),
 		idempotent: false,
 		itemIndex,
-		streamResponse: stream,
+		streamResponse: form.fileAnswer,
 	});
 }
 
-export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+export async function readAll(stream: FileStream): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of stream) chunks.push(Buffer.from(chunk));
 	return Buffer.concat(chunks);

@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readOutputMode } from '../../shared/readers';
 import { readFieldName, readText } from '../../shared/parameters';
+import type { FileStream } from '../api';
 import { FILE_MIME_TYPES } from '../api';
 
 type Show = Record<string, string[]>;
@@ -121,7 +122,7 @@ export function binaryOutputField(
 /** Stores a file STT.ai answered with in n8n's binary storage (streams are written as they come). */
 export async function storeFile(
 	context: IExecuteFunctions,
-	content: Buffer | AsyncIterable<Uint8Array>,
+	content: Buffer | FileStream,
 	fileName: string,
 	format: string,
 ): Promise<IBinaryData> {
@@ -132,7 +133,7 @@ export async function storeFile(
 
 /** A file STT.ai answered with, and where its output item keeps it. */
 export interface SentFile {
-	content: Buffer | AsyncIterable<Uint8Array>;
+	content: Buffer | FileStream;
 	fileName: string;
 	format: string;
 	/** The output binary field. */

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { audioInputFields } from '../../../shared/descriptions';
 import { readAudioSource } from '../../../shared/readers';
+import type { FileStream } from '../../api';
 import { PATHS, postAudio } from '../../api';
 import { baseName, binaryOutputField, fileItem, readBinaryOutputField } from '../fields';
 
@@ -18,14 +19,8 @@ export async function executeItem(
 ): Promise<INodeExecutionData[]> {
 	const source = await readAudioSource(this, itemIndex);
 	const property = readBinaryOutputField(this, itemIndex);
-	const form = { fields: {}, fileField: 'file', source };
-	const response = await postAudio<AsyncIterable<Uint8Array>>(
-		this,
-		PATHS.enhance,
-		form,
-		itemIndex,
-		true,
-	);
+	const form = { fields: {}, fileField: 'file', source, fileAnswer: true };
+	const response = await postAudio<FileStream>(this, PATHS.enhance, form, itemIndex);
 	const fileName = `${baseName(source.fileName)}-enhanced.wav`;
 	const file = { content: response.body, fileName, format: 'wav', property };
 	return [await fileItem(this, file, { after: { sourceFileName: source.fileName } })];

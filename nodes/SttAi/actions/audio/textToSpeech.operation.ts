@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { audioInputFields } from '../../../shared/descriptions';
 import { readAudioSource } from '../../../shared/readers';
 import { readNumber } from '../../../shared/transcript';
+import type { FileStream } from '../../api';
 import { PATHS, postAudio } from '../../api';
 import { binaryOutputField, fileItem, readBinaryOutputField, readInputText } from '../fields';
 
@@ -38,14 +39,8 @@ export async function executeItem(
 	const text = readInputText(this, itemIndex, 'speechText', 'Text');
 	const source = await readAudioSource(this, itemIndex);
 	const property = readBinaryOutputField(this, itemIndex);
-	const form = { fields: { text }, fileField: 'reference', source };
-	const response = await postAudio<AsyncIterable<Uint8Array>>(
-		this,
-		PATHS.tts,
-		form,
-		itemIndex,
-		true,
-	);
+	const form = { fields: { text }, fileField: 'reference', source, fileAnswer: true };
+	const response = await postAudio<FileStream>(this, PATHS.tts, form, itemIndex);
 	const file = { content: response.body, fileName: 'speech.wav', format: 'wav', property };
 	const timings = {
 		durationSeconds: readNumber(response.headers['x-duration']),

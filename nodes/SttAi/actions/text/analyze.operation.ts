@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { firstPresent } from '../../../shared/transcript';
 import { PATHS } from '../../api';
@@ -42,10 +47,10 @@ export async function executeItem(
 }
 
 /** The docs show no answer: the result is read from the likely fields, or is the answer itself. */
-function analysisOf({ data, asked }: TextAnswer): string {
+function analysisOf({ data, asked }: TextAnswer): IDataObject[string] {
 	const rest = Object.fromEntries(
 		Object.entries(data).filter(([key]) => !['type', 'model'].includes(key)),
 	);
 	return (firstPresent(data, ['result', asked, 'analysis', 'redacted_text', 'data']) ??
-		rest) as string;
+		rest) as IDataObject[string];
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { firstPresent } from '../../../shared/transcript';
@@ -47,7 +52,11 @@ export async function executeItem(
 }
 
 /** The docs show no answer: the content is read from the likely fields. */
-function contentOf(context: IExecuteFunctions, { data, asked }: TextAnswer, itemIndex: number) {
+function contentOf(
+	context: IExecuteFunctions,
+	{ data, asked }: TextAnswer,
+	itemIndex: number,
+): IDataObject[string] {
 	const keys = ['content', 'result', 'generated_text', 'output', asked, 'text'];
 	const content = firstPresent(data, keys);
 	if (content === undefined) {
@@ -56,5 +65,5 @@ function contentOf(context: IExecuteFunctions, { data, asked }: TextAnswer, item
 			description: `Received fields: ${Object.keys(data).join(', ') || 'none'}. Use Raw output to see the answer.`,
 		});
 	}
-	return content as string;
+	return content as IDataObject[string];
 }

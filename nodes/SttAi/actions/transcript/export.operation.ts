@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { readListedOption } from '../../../shared/parameters';
+import type { FileStream } from '../../api';
 import { accountRequest, PATHS } from '../../api';
 import { binaryOutputField, fileItem, readBinaryOutputField } from '../fields';
 import { readTranscriptId, transcriptIdField } from './transcriptId';
@@ -37,9 +38,8 @@ export async function executeItem(
 	const format = readListedOption(this, itemIndex, description, 'format');
 	const property = readBinaryOutputField(this, itemIndex);
 	const path = PATHS.exportFile(id, format);
-	const response = await accountRequest<AsyncIterable<Uint8Array>>(this, 'GET', path, itemIndex, {
-		streamResponse: true,
-	});
+	const stream = { streamResponse: true };
+	const response = await accountRequest<FileStream>(this, 'GET', path, itemIndex, stream);
 	const file = { content: response.body, fileName: `transcript-${id}.${format}`, format, property };
 	return [await fileItem(this, file, { before: { id, format } })];
 }

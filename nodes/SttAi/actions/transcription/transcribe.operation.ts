@@ -14,6 +14,7 @@ import { readBoolean, readListedOption, readNumber, readText } from '../../../sh
 import { parseSubtitles } from '../../../shared/subtitles';
 import type { NormalizedTranscript } from '../../../shared/transcript';
 import type { UploadSource } from '../../../shared/upload';
+import type { FileStream } from '../../api';
 import { ANSWER, MAX_FILE_BYTES, normalizeTranscript, PATHS, postAudio, readAll } from '../../api';
 import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
 
@@ -107,14 +108,14 @@ export async function executeItem(
 	const property = format === 'json' ? '' : readBinaryOutputField(this, itemIndex);
 	if (format === 'json') readOutputSettings(this, itemIndex);
 	const source = await readSource(this, itemIndex);
-	const form = { fields, fileField: 'file', source };
-	const response = await postAudio(this, PATHS.transcribe, form, itemIndex, format !== 'json');
+	const form = { fields, fileField: 'file', source, fileAnswer: format !== 'json' };
+	const response = await postAudio(this, PATHS.transcribe, form, itemIndex);
 	if (format === 'json') {
 		const data = asObject(this, response.body, itemIndex, ANSWER);
 		const normalized = normalizeTranscript(this, data, itemIndex);
 		return [await transcriptItem(this, itemIndex, normalized, data)];
 	}
-	const content = await readAll(response.body as AsyncIterable<Uint8Array>);
+	const content = await readAll(response.body as FileStream);
 	const fileName = `${baseName(source.fileName)}.${format}`;
 	const file = await storeFile(this, content, fileName, format);
 	return [{ json: fileTranscript(content, format), binary: { [property]: file } }];
