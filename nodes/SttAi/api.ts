@@ -4,17 +4,20 @@ import type {
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import type { AnswerShape } from '../shared/answers';
+import { asObject, statusFromWord, unknownStatusError } from '../shared/answers';
 import type {
 	NormalizedTranscript,
+	SegmentFields,
 	TranscriptSegment,
 	TranscriptStatus,
-	TranscriptWord,
 } from '../shared/transcript';
-import { readNumber, readText } from '../shared/transcript';
+import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiResponse, ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
+import type { UploadSource } from '../shared/upload';
+import { multipartBody } from '../shared/upload';
 
 export const STTAI: ProviderProfile = {
 	name: 'STT.ai',
@@ -155,21 +158,27 @@ export async function sttAiRequest<T = IDataObject>(
 	});
 }
 
-/** A JSON answer that must be an object; anything else means the Base URL points elsewhere. */
-export function asObject(
+/** The answers must be JSON objects: anything else means a Base URL points elsewhere. */
+export const ANSWER: AnswerShape = {
+	provider: 'STT.ai',
+	fix: 'Check the Base URLs in the STT.ai credential.',
+};
+
+/** A call whose answer must be a JSON object. */
+export async function requestObject(context: Context, call: Call): Promise<IDataObject> {
+	const response = await sttAiRequest<unknown>(context, call);
+	return asObject(context, response.body, call.itemIndex, ANSWER);
+}
+
+/** A call to the account API, which holds the stored transcripts. */
+export async function accountRequest<T = unknown>(
 	context: IExecuteFunctions,
-	body: unknown,
+	method: IHttpRequestMethods,
+	path: string,
 	itemIndex: number,
-): IDataObject {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	throw new NodeOperationError(
-		context.getNode(),
-		'STT.ai sent an answer that is not a JSON object',
-		{
-			itemIndex,
-			description: `Received: ${String(body).slice(0, 200)}. Check the Base URLs in the STT.ai credential.`,
-		},
-	);
+	more: Partial<Call> = {},
+): Promise<ApiResponse<T>> {
+	return await sttAiRequest<T>(context, { method, path, itemIndex, account: true, ...more });
 }
 
 /** The text operations are pure functions of their input: safe to resend after a 5xx or a reset. */
@@ -179,17 +188,39 @@ export async function postText(
 	body: IDataObject,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const response = await sttAiRequest(context, {
-		method: 'POST',
-		path,
-		body,
-		itemIndex,
-		idempotent: true,
-	});
-	return asObject(context, response.body, itemIndex);
+	return await requestObject(context, { method: 'POST', path, body, itemIndex, idempotent: true });
 }
 
-export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+/** A file STT.ai answers with, read as it arrives. */
+export type FileStream = AsyncIterable<Uint8Array>;
+
+/** The form of an audio upload: its text fields, and the audio in `fileField`. */
+export interface AudioForm {
+	fields: Record<string, string | number | boolean | undefined>;
+	fileField: string;
+	source: UploadSource;
+	/** The answer is a file (WAV, TXT, SRT, VTT), streamed, rather than JSON. */
+	fileAnswer: boolean;
+}
+
+/** Sends audio to be worked on: a paid request, never resent. */
+export async function postAudio<T = unknown>(
+	context: IExecuteFunctions,
+	path: string,
+	form: AudioForm,
+	itemIndex: number,
+): Promise<ApiResponse<T>> {
+	return await sttAiRequest<T>(context, {
+		method: 'POST',
+		path,
+		body: async () => await multipartBody(form.fields, form.fileField, form.source),
+		idempotent: false,
+		itemIndex,
+		streamResponse: form.fileAnswer,
+	});
+}
+
+export async function readAll(stream: FileStream): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of stream) chunks.push(Buffer.from(chunk));
 	return Buffer.concat(chunks);
@@ -203,58 +234,26 @@ export function mapStatus(
 ): TranscriptStatus {
 	const raw = readText(value);
 	if (raw === null || raw.trim() === '') return 'completed';
-	const status = raw.trim().toLowerCase();
-	if (
-		['completed', 'complete', 'done', 'finished', 'ready', 'success', 'succeeded'].includes(status)
-	)
-		return 'completed';
-	if (['processing', 'in_progress', 'transcribing', 'running', 'started'].includes(status))
-		return 'processing';
-	if (['pending', 'queued', 'uploaded', 'waiting', 'created'].includes(status)) return 'queued';
-	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
-	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
-	throw new NodeOperationError(
-		context.getNode(),
-		`STT.ai reported an unknown transcript status "${raw}"`,
-		{
-			itemIndex,
-			description:
-				'Use Raw output to see the full answer, and report this status to the package maintainers.',
-		},
-	);
+	const status = statusFromWord(raw, { completed: ['ready'] });
+	if (status) return status;
+	throw unknownStatusError(context, STTAI.name, raw, itemIndex, { noun: 'transcript' });
 }
 
-function readWords(value: unknown): TranscriptWord[] | undefined {
-	if (!Array.isArray(value)) return undefined;
-	return (value as IDataObject[]).map((word) => {
-		const normalized: TranscriptWord = {
-			start: readNumber(word.start) ?? 0,
-			end: readNumber(word.end) ?? 0,
-			text: String(word.word ?? word.text ?? ''),
-		};
-		const confidence = readNumber(word.confidence ?? word.probability ?? word.score);
-		if (confidence !== null) normalized.confidence = confidence;
-		return normalized;
-	});
-}
+/** STT.ai's segments keep their spacing; stored ones may name their times and word fields otherwise. */
+const SEGMENT_FIELDS: Partial<SegmentFields> = {
+	start: ['start', 'start_time'],
+	end: ['end', 'end_time'],
+	wordText: ['word', 'text'],
+	wordConfidence: ['confidence', 'probability', 'score'],
+	trim: false,
+	numericSpeakers: true,
+};
 
 function readSegments(value: unknown): TranscriptSegment[] {
 	if (!Array.isArray(value)) return [];
-	return (value as IDataObject[]).map((segment) => {
-		const normalized: TranscriptSegment = {
-			start: readNumber(segment.start ?? segment.start_time) ?? 0,
-			end: readNumber(segment.end ?? segment.end_time) ?? 0,
-			text: String(segment.text ?? ''),
-		};
-		const speaker = segment.speaker ?? segment.speaker_label;
-		if (speaker !== undefined && speaker !== null && speaker !== '')
-			normalized.speaker = String(speaker);
-		const confidence = readNumber(segment.confidence);
-		if (confidence !== null) normalized.confidence = confidence;
-		const words = readWords(segment.words);
-		if (words) normalized.words = words;
-		return normalized;
-	});
+	return (value as IDataObject[]).map((segment) =>
+		readSegment(segment, ['speaker', 'speaker_label'], SEGMENT_FIELDS),
+	);
 }
 
 /**
@@ -299,34 +298,23 @@ export function readTranscriptPage(body: unknown): { results: IDataObject[]; has
 	return { results, hasNext: Boolean(next) && results.length > 0 };
 }
 
-/** The first of several possible answer fields that is present: shapes the docs do not show. */
-export function firstPresent(data: IDataObject, keys: string[]): unknown {
-	for (const key of keys) {
-		if (data[key] !== undefined && data[key] !== null) return data[key];
-	}
-	return undefined;
+/** GET /v1/models or /v1/languages (no key needed): the list, bare or under `key`. */
+async function listCatalogue(
+	context: Context,
+	path: string,
+	key: string,
+	itemIndex?: number,
+): Promise<IDataObject[]> {
+	const response = await sttAiRequest<unknown>(context, { method: 'GET', path, itemIndex });
+	const body = response.body as IDataObject;
+	const list = Array.isArray(body) ? body : body?.[key];
+	return Array.isArray(list) ? (list as IDataObject[]) : [];
 }
 
-/** GET /v1/models: no key needed. */
 export async function listModels(context: Context, itemIndex?: number): Promise<IDataObject[]> {
-	const response = await sttAiRequest<unknown>(context, {
-		method: 'GET',
-		path: PATHS.models,
-		itemIndex,
-	});
-	const body = response.body as IDataObject;
-	const models = Array.isArray(body) ? body : body?.models;
-	return Array.isArray(models) ? (models as IDataObject[]) : [];
+	return await listCatalogue(context, PATHS.models, 'models', itemIndex);
 }
 
-/** GET /v1/languages: no key needed. */
 export async function listLanguages(context: Context, itemIndex?: number): Promise<IDataObject[]> {
-	const response = await sttAiRequest<unknown>(context, {
-		method: 'GET',
-		path: PATHS.languages,
-		itemIndex,
-	});
-	const body = response.body as IDataObject;
-	const languages = Array.isArray(body) ? body : body?.languages;
-	return Array.isArray(languages) ? (languages as IDataObject[]) : [];
+	return await listCatalogue(context, PATHS.languages, 'languages', itemIndex);
 }

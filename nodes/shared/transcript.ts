@@ -76,33 +76,85 @@ export function readText(value: unknown): string | null {
 	return value === 'null' ? null : value;
 }
 
+/** The first of `keys` whose value is present (not undefined or null): a field with several names. */
+export function firstPresent(data: IDataObject, keys: string[]): unknown {
+	for (const key of keys) {
+		if (data[key] !== undefined && data[key] !== null) return data[key];
+	}
+	return undefined;
+}
+
+/**
+ * The field names of a provider's segments and words, and how their text is read. Each list is
+ * tried in order, the first present field wins; a provider gives only what differs from COMMON.
+ */
+export interface SegmentFields {
+	/** A segment's start and end times (a word's are always `start` and `end`). */
+	start: string[];
+	end: string[];
+	wordText: string[];
+	wordConfidence: string[];
+	/** Trims the texts (false: kept as sent, spaces included). */
+	trim: boolean;
+	/** Reads a number as a speaker ID (2 becomes "2"); otherwise only text names a speaker. */
+	numericSpeakers: boolean;
+}
+
+const COMMON: SegmentFields = {
+	start: ['start'],
+	end: ['end'],
+	wordText: ['text', 'word'],
+	wordConfidence: ['confidence', 'probability'],
+	trim: true,
+	numericSpeakers: false,
+};
+
+function textOf(value: unknown, trim: boolean): string {
+	const text = String(value ?? '');
+	return trim ? text.trim() : text;
+}
+
 /** Word timings (`text` or `word`, `confidence` or `probability`), or undefined when there are none. */
-export function readWords(value: unknown): TranscriptWord[] | undefined {
+export function readWords(
+	value: unknown,
+	fields: Partial<SegmentFields> = {},
+): TranscriptWord[] | undefined {
 	if (!Array.isArray(value)) return undefined;
+	const names = { ...COMMON, ...fields };
 	return (value as IDataObject[]).map((word) => {
 		const normalized: TranscriptWord = {
 			start: readNumber(word.start) ?? 0,
 			end: readNumber(word.end) ?? 0,
-			text: String(word.text ?? word.word ?? '').trim(),
+			text: textOf(firstPresent(word, names.wordText), names.trim),
 		};
-		const confidence = readNumber(word.confidence ?? word.probability);
+		const confidence = readNumber(firstPresent(word, names.wordConfidence));
 		if (confidence !== null) normalized.confidence = confidence;
 		return normalized;
 	});
 }
 
-/** A timed segment; `speakerKeys` name the fields a provider may put the speaker in (an empty one means none). */
-export function readSegment(segment: IDataObject, speakerKeys: string[]): TranscriptSegment {
+/**
+ * A timed segment; `speakerKeys` name the fields a provider may put the speaker in (an empty one
+ * means none), `fields` the other names where the provider's differ from the common ones.
+ */
+export function readSegment(
+	segment: IDataObject,
+	speakerKeys: string[],
+	fields: Partial<SegmentFields> = {},
+): TranscriptSegment {
+	const names = { ...COMMON, ...fields };
 	const normalized: TranscriptSegment = {
-		start: readNumber(segment.start) ?? 0,
-		end: readNumber(segment.end) ?? 0,
-		text: String(segment.text ?? '').trim(),
+		start: readNumber(firstPresent(segment, names.start)) ?? 0,
+		end: readNumber(firstPresent(segment, names.end)) ?? 0,
+		text: textOf(segment.text, names.trim),
 	};
-	const speaker = speakerKeys.map((key) => readText(segment[key])).find(Boolean);
+	const speakerOf = (value: unknown) =>
+		names.numericSpeakers && typeof value === 'number' ? String(value) : readText(value);
+	const speaker = speakerKeys.map((key) => speakerOf(segment[key])).find(Boolean);
 	if (speaker) normalized.speaker = speaker;
 	const confidence = readNumber(segment.confidence);
 	if (confidence !== null) normalized.confidence = confidence;
-	const words = readWords(segment.words);
+	const words = readWords(segment.words, fields);
 	if (words) normalized.words = words;
 	return normalized;
 }

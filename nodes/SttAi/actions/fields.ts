@@ -1,8 +1,15 @@
-import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readOutputMode } from '../../shared/readers';
 import { readFieldName, readText } from '../../shared/parameters';
+import type { FileStream } from '../api';
 import { FILE_MIME_TYPES } from '../api';
 
 type Show = Record<string, string[]>;
@@ -115,13 +122,44 @@ export function binaryOutputField(
 /** Stores a file STT.ai answered with in n8n's binary storage (streams are written as they come). */
 export async function storeFile(
 	context: IExecuteFunctions,
-	content: Buffer | AsyncIterable<Uint8Array>,
+	content: Buffer | FileStream,
 	fileName: string,
 	format: string,
 ): Promise<IBinaryData> {
 	const mimeType = FILE_MIME_TYPES[format] ?? 'application/octet-stream';
 	type BinaryContent = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 	return await context.helpers.prepareBinaryData(content as BinaryContent, fileName, mimeType);
+}
+
+/** A file STT.ai answered with, and where its output item keeps it. */
+export interface SentFile {
+	content: Buffer | FileStream;
+	fileName: string;
+	format: string;
+	/** The output binary field. */
+	property: string;
+}
+
+/**
+ * Stores the file and gives its output item: the file in its binary field, and in the JSON its
+ * name, type and size, between the operation's own `before` and `after` fields.
+ */
+export async function fileItem(
+	context: IExecuteFunctions,
+	file: SentFile,
+	fields: { before?: IDataObject; after?: IDataObject },
+): Promise<INodeExecutionData> {
+	const binary = await storeFile(context, file.content, file.fileName, file.format);
+	return {
+		json: {
+			...fields.before,
+			fileName: file.fileName,
+			mimeType: binary.mimeType,
+			fileSize: binary.fileSize ?? null,
+			...fields.after,
+		},
+		binary: { [file.property]: binary },
+	};
 }
 
 /** "meeting.mp3" → "meeting": output files are named after their input. */

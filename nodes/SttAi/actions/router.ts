@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Operation } from '../../shared/items';
+import type { OperationMap } from '../../shared/items';
 import { routeToOperation } from '../../shared/items';
 import * as audio from './audio/Audio.resource';
 import * as service from './service/Service.resource';
@@ -8,7 +8,15 @@ import * as text from './text/Text.resource';
 import * as transcript from './transcript/Transcript.resource';
 import * as transcription from './transcription/Transcription.resource';
 
-const resources: Record<string, Record<string, Operation>> = {
+type SttAiOperations = {
+	transcription: 'transcribe';
+	text: 'summarize' | 'translate' | 'analyze' | 'generate' | 'embed';
+	audio: 'enhance' | 'textToSpeech';
+	transcript: 'getMany' | 'get' | 'delete' | 'export' | 'chat';
+	service: 'models' | 'languages' | 'health';
+};
+
+const operations: OperationMap<SttAiOperations> = {
 	transcription: { transcribe: transcription.transcribe },
 	text: {
 		summarize: text.summarize,
@@ -29,5 +37,5 @@ const resources: Record<string, Record<string, Operation>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeToOperation(this, resources);
+	return await routeToOperation(this, operations);
 }

@@ -2,10 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { audioInputFields } from '../../../shared/descriptions';
 import { readAudioSource } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
-import { multipartBody } from '../../../shared/upload';
-import { PATHS, sttAiRequest } from '../../api';
-import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
+import type { FileStream } from '../../api';
+import { PATHS, postAudio } from '../../api';
+import { baseName, binaryOutputField, fileItem, readBinaryOutputField } from '../fields';
 
 const show = { resource: ['audio'], operation: ['enhance'] };
 
@@ -14,33 +13,15 @@ export const description: INodeProperties[] = [
 	binaryOutputField(show, 'enhanced WAV file'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const source = await readAudioSource(this, itemIndex);
-		const property = readBinaryOutputField(this, itemIndex);
-		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
-			method: 'POST',
-			path: PATHS.enhance,
-			body: async () => await multipartBody({}, 'file', source),
-			idempotent: false,
-			itemIndex,
-			streamResponse: true,
-		});
-		const fileName = `${baseName(source.fileName)}-enhanced.wav`;
-		const binary = await storeFile(this, response.body, fileName, 'wav');
-		return [
-			{
-				json: {
-					fileName,
-					mimeType: binary.mimeType,
-					fileSize: binary.fileSize ?? null,
-					sourceFileName: source.fileName,
-				},
-				binary: { [property]: binary },
-			},
-		];
-	});
+	const source = await readAudioSource(this, itemIndex);
+	const property = readBinaryOutputField(this, itemIndex);
+	const form = { fields: {}, fileField: 'file', source, fileAnswer: true };
+	const response = await postAudio<FileStream>(this, PATHS.enhance, form, itemIndex);
+	const fileName = `${baseName(source.fileName)}-enhanced.wav`;
+	const file = { content: response.body, fileName, format: 'wav', property };
+	return [await fileItem(this, file, { after: { sourceFileName: source.fileName } })];
 }

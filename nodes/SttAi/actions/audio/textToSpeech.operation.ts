@@ -2,11 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { audioInputFields } from '../../../shared/descriptions';
 import { readAudioSource } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { readNumber } from '../../../shared/transcript';
-import { multipartBody } from '../../../shared/upload';
-import { PATHS, sttAiRequest } from '../../api';
-import { binaryOutputField, readInputText, readBinaryOutputField, storeFile } from '../fields';
+import type { FileStream } from '../../api';
+import { PATHS, postAudio } from '../../api';
+import { binaryOutputField, fileItem, readBinaryOutputField, readInputText } from '../fields';
 
 const show = { resource: ['audio'], operation: ['textToSpeech'] };
 
@@ -33,35 +32,19 @@ export const description: INodeProperties[] = [
 	binaryOutputField(show, 'generated WAV file'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const text = readInputText(this, itemIndex, 'speechText', 'Text');
-		const source = await readAudioSource(this, itemIndex);
-		const property = readBinaryOutputField(this, itemIndex);
-		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
-			method: 'POST',
-			path: PATHS.tts,
-			body: async () => await multipartBody({ text }, 'reference', source),
-			idempotent: false,
-			itemIndex,
-			streamResponse: true,
-		});
-		const fileName = 'speech.wav';
-		const binary = await storeFile(this, response.body, fileName, 'wav');
-		return [
-			{
-				json: {
-					fileName,
-					mimeType: binary.mimeType,
-					fileSize: binary.fileSize ?? null,
-					durationSeconds: readNumber(response.headers['x-duration']),
-					generationTimeSeconds: readNumber(response.headers['x-generation-time']),
-				},
-				binary: { [property]: binary },
-			},
-		];
-	});
+	const text = readInputText(this, itemIndex, 'speechText', 'Text');
+	const source = await readAudioSource(this, itemIndex);
+	const property = readBinaryOutputField(this, itemIndex);
+	const form = { fields: { text }, fileField: 'reference', source, fileAnswer: true };
+	const response = await postAudio<FileStream>(this, PATHS.tts, form, itemIndex);
+	const file = { content: response.body, fileName: 'speech.wav', format: 'wav', property };
+	const timings = {
+		durationSeconds: readNumber(response.headers['x-duration']),
+		generationTimeSeconds: readNumber(response.headers['x-generation-time']),
+	};
+	return [await fileItem(this, file, { after: timings })];
 }

@@ -1,20 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
-import { asObject, PATHS, sttAiRequest } from '../../api';
+import { PATHS, requestObject } from '../../api';
 
 export const description: INodeProperties[] = [];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const response = await sttAiRequest<unknown>(this, {
-			method: 'GET',
-			path: PATHS.health,
-			itemIndex,
-		});
-		return [{ json: asObject(this, response.body, itemIndex) }];
-	});
+	return [{ json: await requestObject(this, { method: 'GET', path: PATHS.health, itemIndex }) }];
 }

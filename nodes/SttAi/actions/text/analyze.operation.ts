@@ -1,10 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
-import { readListedOption } from '../../../shared/parameters';
-import { readText } from '../../../shared/transcript';
-import { firstPresent, PATHS, postText } from '../../api';
-import { isRaw, readInputText, simplifyField, textField } from '../fields';
+import { firstPresent } from '../../../shared/transcript';
+import { PATHS } from '../../api';
+import { simplifyField, textField } from '../fields';
+import type { TextAnswer } from './ask';
+import { askText } from './ask';
 
 const show = { resource: ['text'], operation: ['analyze'] };
 
@@ -32,30 +37,20 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The analysis and its type: { type, result, model }'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const text = readInputText(this, itemIndex);
-		const type = readListedOption(this, itemIndex, description, 'type');
-		const raw = isRaw(this, itemIndex);
-		const data = await postText(this, PATHS.analyze, { text, type }, itemIndex);
-		if (raw) return [{ json: data }];
-		// The docs show no answer: the result is read from the likely fields, or is the answer itself.
-		const rest = Object.fromEntries(
-			Object.entries(data).filter(([key]) => !['type', 'model'].includes(key)),
-		);
-		const result =
-			firstPresent(data, ['result', type, 'analysis', 'redacted_text', 'data']) ?? rest;
-		return [
-			{
-				json: {
-					type: readText(data.type) ?? type,
-					result: result as string,
-					model: readText(data.model),
-				},
-			},
-		];
-	});
+	const answer = await askText(this, itemIndex, PATHS.analyze, 'type', description);
+	if (answer.raw) return [{ json: answer.data }];
+	return [{ json: { type: answer.kind, result: analysisOf(answer), model: answer.model } }];
+}
+
+/** The docs show no answer: the result is read from the likely fields, or is the answer itself. */
+function analysisOf({ data, asked }: TextAnswer): IDataObject[string] {
+	const rest = Object.fromEntries(
+		Object.entries(data).filter(([key]) => !['type', 'model'].includes(key)),
+	);
+	return (firstPresent(data, ['result', asked, 'analysis', 'redacted_text', 'data']) ??
+		rest) as IDataObject[string];
 }

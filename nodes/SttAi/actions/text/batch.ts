@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemOutcome } from '../../../shared/items';
-import { collectOutput, forItem } from '../../../shared/items';
+import { ItemRun } from '../../../shared/items';
 
 export interface BatchEntry {
 	itemIndex: number;
@@ -10,37 +9,43 @@ export interface BatchEntry {
 	key: string;
 }
 
+export type SendBatch<E extends BatchEntry> = (entries: E[]) => Promise<INodeExecutionData[]>;
+
 /**
  * Sends the texts of many items in as few requests as possible, and hands each item its own
  * result back. An item with bad input fails alone (Continue On Fail) before anything is sent; a
  * failed request fails the items it carried.
  */
-export async function runBatched(
+export async function runBatched<E extends BatchEntry>(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	prepare: (itemIndex: number) => BatchEntry,
-	send: (entries: BatchEntry[]) => Promise<INodeExecutionData[]>,
+	prepare: (itemIndex: number) => E,
+	send: SendBatch<E>,
 ): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const groups = new Map<string, BatchEntry[]>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const entry = prepare(itemIndex);
-			groups.set(entry.key, [...(groups.get(entry.key) ?? []), entry]);
-			outcomes.push({ output: [] });
-		} catch (error) {
-			if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
-			outcomes.push({ error: forItem(context, error, itemIndex) });
-		}
+	const run = new ItemRun(context, items.length);
+	const prepared = await run.each(async (itemIndex) => prepare(itemIndex));
+	for (const entries of groupByKey(prepared.map(({ value }) => value))) {
+		await sendGroup(run, entries, send);
 	}
-	for (const entries of groups.values()) {
-		try {
-			const results = await send(entries);
-			entries.forEach((entry, index) => (outcomes[entry.itemIndex] = { output: [results[index]] }));
-		} catch (error) {
-			for (const entry of entries)
-				outcomes[entry.itemIndex] = { error: forItem(context, error, entry.itemIndex) };
-		}
+	return run.output();
+}
+
+function groupByKey<E extends BatchEntry>(entries: E[]): E[][] {
+	const groups = new Map<string, E[]>();
+	for (const entry of entries) groups.set(entry.key, [...(groups.get(entry.key) ?? []), entry]);
+	return [...groups.values()];
+}
+
+/** One request for a group: each item gets its own result, or all of them the request's error. */
+async function sendGroup<E extends BatchEntry>(
+	run: ItemRun,
+	entries: E[],
+	send: SendBatch<E>,
+): Promise<void> {
+	try {
+		const results = await send(entries);
+		entries.forEach((entry, index) => run.succeed(entry.itemIndex, results[index]));
+	} catch (error) {
+		for (const entry of entries) run.fail(entry.itemIndex, error);
 	}
-	return collectOutput(context, outcomes);
 }

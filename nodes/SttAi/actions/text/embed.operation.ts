@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readNumber } from '../../../shared/transcript';
 import { PATHS, postText } from '../../api';
 import { readInputText, textField } from '../fields';
+import type { BatchEntry } from './batch';
 import { runBatched } from './batch';
 
 const show = { resource: ['text'], operation: ['embed'] };
@@ -21,27 +22,33 @@ export async function execute(
 		text: readInputText(this, itemIndex),
 		key: 'all',
 	});
-	return await runBatched(this, items, prepare, async (entries) => {
-		const texts = entries.map((entry) => entry.text);
-		const data = await postText(this, PATHS.embed, { texts }, entries[0].itemIndex);
-		const embeddings = data.embeddings;
-		if (!Array.isArray(embeddings) || embeddings.length !== texts.length) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`STT.ai answered ${Array.isArray(embeddings) ? embeddings.length : 'no'} embeddings for ${texts.length} texts`,
-				{
-					itemIndex: entries[0].itemIndex,
-					description: 'The vectors cannot be matched to their items: retry.',
-				},
-			);
-		}
-		return (embeddings as number[][]).map((embedding, index) => ({
-			json: {
-				text: texts[index],
-				embedding,
-				dimensions:
-					readNumber(data.dimensions) ?? (Array.isArray(embedding) ? embedding.length : null),
+	return await runBatched(this, items, prepare, async (entries) => await embedAll(this, entries));
+}
+
+/** All texts in one request; the vectors come back in their order. */
+async function embedAll(
+	context: IExecuteFunctions,
+	entries: BatchEntry[],
+): Promise<INodeExecutionData[]> {
+	const texts = entries.map((entry) => entry.text);
+	const data = await postText(context, PATHS.embed, { texts }, entries[0].itemIndex);
+	const embeddings = data.embeddings;
+	if (!Array.isArray(embeddings) || embeddings.length !== texts.length) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`STT.ai answered ${Array.isArray(embeddings) ? embeddings.length : 'no'} embeddings for ${texts.length} texts`,
+			{
+				itemIndex: entries[0].itemIndex,
+				description: 'The vectors cannot be matched to their items: retry.',
 			},
-		}));
-	});
+		);
+	}
+	return (embeddings as number[][]).map((embedding, index) => ({
+		json: {
+			text: texts[index],
+			embedding,
+			dimensions:
+				readNumber(data.dimensions) ?? (Array.isArray(embedding) ? embedding.length : null),
+		},
+	}));
 }

@@ -1,11 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
-import { readListedOption } from '../../../shared/parameters';
-import { readText } from '../../../shared/transcript';
-import { firstPresent, PATHS, postText } from '../../api';
-import { isRaw, readInputText, simplifyField, textField } from '../fields';
+import { firstPresent } from '../../../shared/transcript';
+import { PATHS } from '../../api';
+import { simplifyField, textField } from '../fields';
+import type { TextAnswer } from './ask';
+import { askText } from './ask';
 
 const show = { resource: ['text'], operation: ['generate'] };
 
@@ -36,39 +41,29 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The generated content and its type: { type, content, model }'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const text = readInputText(this, itemIndex);
-		const type = readListedOption(this, itemIndex, description, 'type');
-		const raw = isRaw(this, itemIndex);
-		const data = await postText(this, PATHS.generate, { text, type }, itemIndex);
-		if (raw) return [{ json: data }];
-		// The docs show no answer: the content is read from the likely fields.
-		const content = firstPresent(data, [
-			'content',
-			'result',
-			'generated_text',
-			'output',
-			type,
-			'text',
-		]);
-		if (content === undefined) {
-			throw new NodeOperationError(this.getNode(), 'STT.ai answered without generated content', {
-				itemIndex,
-				description: `Received fields: ${Object.keys(data).join(', ') || 'none'}. Use Raw output to see the answer.`,
-			});
-		}
-		return [
-			{
-				json: {
-					type: readText(data.type) ?? type,
-					content: content as string,
-					model: readText(data.model),
-				},
-			},
-		];
-	});
+	const answer = await askText(this, itemIndex, PATHS.generate, 'type', description);
+	if (answer.raw) return [{ json: answer.data }];
+	const content = contentOf(this, answer, itemIndex);
+	return [{ json: { type: answer.kind, content, model: answer.model } }];
+}
+
+/** The docs show no answer: the content is read from the likely fields. */
+function contentOf(
+	context: IExecuteFunctions,
+	{ data, asked }: TextAnswer,
+	itemIndex: number,
+): IDataObject[string] {
+	const keys = ['content', 'result', 'generated_text', 'output', asked, 'text'];
+	const content = firstPresent(data, keys);
+	if (content === undefined) {
+		throw new NodeOperationError(context.getNode(), 'STT.ai answered without generated content', {
+			itemIndex,
+			description: `Received fields: ${Object.keys(data).join(', ') || 'none'}. Use Raw output to see the answer.`,
+		});
+	}
+	return content as IDataObject[string];
 }

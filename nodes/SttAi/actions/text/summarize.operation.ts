@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
-import { readListedOption } from '../../../shared/parameters';
 import { readText } from '../../../shared/transcript';
-import { PATHS, postText } from '../../api';
-import { isRaw, readInputText, simplifyField, textField } from '../fields';
+import { PATHS } from '../../api';
+import { simplifyField, textField } from '../fields';
+import { askText } from './ask';
 
 const show = { resource: ['text'], operation: ['summarize'] };
 
@@ -26,24 +25,12 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'The summary, its style and the model: { summary, style, model }'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const text = readInputText(this, itemIndex);
-		const style = readListedOption(this, itemIndex, description, 'style');
-		const raw = isRaw(this, itemIndex);
-		const data = await postText(this, PATHS.summarize, { text, style }, itemIndex);
-		if (raw) return [{ json: data }];
-		return [
-			{
-				json: {
-					summary: readText(data.summary),
-					style: readText(data.style) ?? style,
-					model: readText(data.model),
-				},
-			},
-		];
-	});
+	const answer = await askText(this, itemIndex, PATHS.summarize, 'style', description);
+	if (answer.raw) return [{ json: answer.data }];
+	const summary = readText(answer.data.summary);
+	return [{ json: { summary, style: answer.kind, model: answer.model } }];
 }

@@ -82,55 +82,72 @@ function toItem(
 	};
 }
 
+/** One item's request: its text and languages, and (in its key) whether it joins a batch. */
+interface Translation extends BatchEntry {
+	languages: Languages;
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	// Each item says whether it joins a batch request; an item that does not is sent alone.
-	const languagesOf = new Map<number, Languages>();
-	const prepare = (itemIndex: number): BatchEntry => {
-		const text = readInputText(this, itemIndex);
-		const languages = readLanguages(this, itemIndex);
-		const batch = readBoolean(
-			this,
-			itemIndex,
-			{ name: 'batch', displayName: 'Send All Items in One Request' },
-			false,
-		);
-		isRaw(this, itemIndex); // checked before anything is sent
-		languagesOf.set(itemIndex, languages);
-		const key = batch ? `batch|${languages.target}|${languages.source ?? ''}` : `item|${itemIndex}`;
-		return { itemIndex, text, key };
-	};
+	const prepare = (itemIndex: number) => readTranslation(this, itemIndex);
 	return await runBatched(this, items, prepare, async (entries) => {
-		if (entries.length === 1 && !entries[0].key.startsWith('batch|')) {
-			const { itemIndex, text } = entries[0];
-			const languages = languagesOf.get(itemIndex)!;
-			const data = await postText(this, PATHS.translate, { text, ...languages }, itemIndex);
-			return [toItem(this, itemIndex, data, languages)];
-		}
-		const first = entries[0].itemIndex;
-		const languages = languagesOf.get(first)!;
-		const texts = entries.map((entry) => entry.text);
-		const data = await postText(this, PATHS.translate, { texts, ...languages }, first);
-		const translations = data.translations;
-		if (!Array.isArray(translations) || translations.length !== texts.length) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`STT.ai answered ${Array.isArray(translations) ? translations.length : 'no'} translations for ${texts.length} texts`,
-				{
-					itemIndex: first,
-					description:
-						'The translations cannot be matched to their items. Turn off "Send All Items in One Request" and retry.',
-				},
-			);
-		}
-		return (translations as unknown[]).map((translation, index) => {
-			const entry =
-				typeof translation === 'string'
-					? { translated_text: translation }
-					: (translation as IDataObject);
-			return toItem(this, entries[index].itemIndex, entry, languages);
-		});
+		if (entries.length === 1 && !entries[0].key.startsWith('batch|'))
+			return [await translateOne(this, entries[0])];
+		return await translateMany(this, entries);
+	});
+}
+
+/** Each item says whether it joins a batch request; an item that does not is sent alone. */
+function readTranslation(context: IExecuteFunctions, itemIndex: number): Translation {
+	const text = readInputText(context, itemIndex);
+	const languages = readLanguages(context, itemIndex);
+	const batch = readBoolean(
+		context,
+		itemIndex,
+		{ name: 'batch', displayName: 'Send All Items in One Request' },
+		false,
+	);
+	isRaw(context, itemIndex); // checked before anything is sent
+	const key = batch ? `batch|${languages.target}|${languages.source ?? ''}` : `item|${itemIndex}`;
+	return { itemIndex, text, key, languages };
+}
+
+async function translateOne(
+	context: IExecuteFunctions,
+	{ itemIndex, text, languages }: Translation,
+): Promise<INodeExecutionData> {
+	const data = await postText(context, PATHS.translate, { text, ...languages }, itemIndex);
+	return toItem(context, itemIndex, data, languages);
+}
+
+/** Items with the same languages, in one request: its translations come back in their order. */
+async function translateMany(
+	context: IExecuteFunctions,
+	entries: Translation[],
+): Promise<INodeExecutionData[]> {
+	const first = entries[0].itemIndex;
+	const languages = entries[0].languages;
+	const texts = entries.map((entry) => entry.text);
+	const data = await postText(context, PATHS.translate, { texts, ...languages }, first);
+	const translations = data.translations;
+	if (!Array.isArray(translations) || translations.length !== texts.length) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`STT.ai answered ${Array.isArray(translations) ? translations.length : 'no'} translations for ${texts.length} texts`,
+			{
+				itemIndex: first,
+				description:
+					'The translations cannot be matched to their items. Turn off "Send All Items in One Request" and retry.',
+			},
+		);
+	}
+	return (translations as unknown[]).map((translation, index) => {
+		const entry =
+			typeof translation === 'string'
+				? { translated_text: translation }
+				: (translation as IDataObject);
+		return toItem(context, entries[index].itemIndex, entry, languages);
 	});
 }

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
-import { PATHS, sttAiRequest } from '../../api';
+import { accountRequest, PATHS } from '../../api';
 import { readTranscriptId, transcriptIdField } from './transcriptId';
 
 const show = { resource: ['transcript'], operation: ['delete'] };
@@ -10,18 +9,11 @@ export const description: INodeProperties[] = [
 	transcriptIdField(show, 'The stored transcript to delete for good'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const id = readTranscriptId(this, itemIndex);
-		await sttAiRequest<unknown>(this, {
-			method: 'DELETE',
-			path: PATHS.transcript(id),
-			account: true,
-			itemIndex,
-		});
-		return [{ json: { id, deleted: true } }];
-	});
+	const id = readTranscriptId(this, itemIndex);
+	await accountRequest(this, 'DELETE', PATHS.transcript(id), itemIndex);
+	return [{ json: { id, deleted: true } }];
 }

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
 import { readListedOption } from '../../../shared/parameters';
-import { PATHS, sttAiRequest } from '../../api';
-import { binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
+import type { FileStream } from '../../api';
+import { accountRequest, PATHS } from '../../api';
+import { binaryOutputField, fileItem, readBinaryOutputField } from '../fields';
 import { readTranscriptId, transcriptIdField } from './transcriptId';
 
 const show = { resource: ['transcript'], operation: ['export'] };
@@ -29,35 +29,17 @@ export const description: INodeProperties[] = [
 	binaryOutputField(show, 'exported file'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const id = readTranscriptId(this, itemIndex);
-		// The format goes into the URL path: only the listed ones.
-		const format = readListedOption(this, itemIndex, description, 'format');
-		const property = readBinaryOutputField(this, itemIndex);
-		const response = await sttAiRequest<AsyncIterable<Uint8Array>>(this, {
-			method: 'GET',
-			path: PATHS.exportFile(id, format),
-			account: true,
-			itemIndex,
-			streamResponse: true,
-		});
-		const fileName = `transcript-${id}.${format}`;
-		const binary = await storeFile(this, response.body, fileName, format);
-		return [
-			{
-				json: {
-					id,
-					format,
-					fileName,
-					mimeType: binary.mimeType,
-					fileSize: binary.fileSize ?? null,
-				},
-				binary: { [property]: binary },
-			},
-		];
-	});
+	const id = readTranscriptId(this, itemIndex);
+	// The format goes into the URL path: only the listed ones.
+	const format = readListedOption(this, itemIndex, description, 'format');
+	const property = readBinaryOutputField(this, itemIndex);
+	const path = PATHS.exportFile(id, format);
+	const stream = { streamResponse: true };
+	const response = await accountRequest<FileStream>(this, 'GET', path, itemIndex, stream);
+	const file = { content: response.body, fileName: `transcript-${id}.${format}`, format, property };
+	return [await fileItem(this, file, { before: { id, format } })];
 }

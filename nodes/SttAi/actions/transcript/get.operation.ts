@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { outputFields } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
-import { runForEachItem } from '../../../shared/items';
-import { asObject, normalizeTranscript, PATHS, sttAiRequest } from '../../api';
+import { normalizeTranscript, PATHS, requestObject } from '../../api';
 import { readTranscriptId, transcriptIdField } from './transcriptId';
 
 const show = { resource: ['transcript'], operation: ['get'] };
@@ -13,21 +12,16 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: true }),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const id = readTranscriptId(this, itemIndex);
-		const response = await sttAiRequest<unknown>(this, {
-			method: 'GET',
-			path: PATHS.transcript(id),
-			account: true,
-			itemIndex,
-		});
-		const data = asObject(this, response.body, itemIndex);
-		return [
-			await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data),
-		];
+	const id = readTranscriptId(this, itemIndex);
+	const data = await requestObject(this, {
+		method: 'GET',
+		path: PATHS.transcript(id),
+		account: true,
+		itemIndex,
 	});
+	return [await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data)];
 }

@@ -5,7 +5,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
 import type { ParameterRef } from '../../../shared/parameters';
 import {
 	entry,
@@ -17,11 +16,11 @@ import {
 	readText,
 } from '../../../shared/parameters';
 import {
+	accountRequest,
 	LIST_QUERY,
 	normalizeTranscript,
 	PATHS,
 	readTranscriptPage,
-	sttAiRequest,
 } from '../../api';
 import { isRaw, simplifyField } from '../fields';
 
@@ -97,50 +96,51 @@ export const description: INodeProperties[] = [
 	simplifyField(show, 'Each transcript in the same shape as a transcription result'),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const returnAll = readBoolean(this, itemIndex, {
-			name: 'returnAll',
-			displayName: 'Return All',
-		});
-		const limit = returnAll
-			? Infinity
-			: readNumber(
-					this,
-					itemIndex,
-					{ name: 'limit', displayName: 'Limit' },
-					{ min: 1, integer: true },
-				);
-		const qs = readFilters(this, itemIndex);
-		const raw = isRaw(this, itemIndex);
+	const limit = readLimit(this, itemIndex);
+	const qs = readFilters(this, itemIndex);
+	const raw = isRaw(this, itemIndex);
+	const transcripts = await fetchTranscripts(this, itemIndex, qs, limit);
+	return transcripts.map((transcript) => ({
+		json: raw
+			? transcript
+			: (normalizeTranscript(this, transcript, itemIndex) as unknown as IDataObject),
+	}));
+}
 
-		// Page numbers count in pages of one size: a smaller last page would shift the offset (page 2
-		// of size 50 is items 51–100), so the size stays fixed and the list is cut at the limit.
-		qs[LIST_QUERY.pageSize] = Math.min(PAGE_SIZE, limit);
-		const transcripts: IDataObject[] = [];
-		for (let page = 1; page <= MAX_PAGES && transcripts.length < limit; page++) {
-			qs[LIST_QUERY.page] = page;
-			const response = await sttAiRequest<unknown>(this, {
-				method: 'GET',
-				path: PATHS.transcripts,
-				qs,
-				account: true,
-				itemIndex,
-			});
-			const { results, hasNext } = readTranscriptPage(response.body);
-			transcripts.push(...results);
-			if (!hasNext) break;
-		}
-
-		return transcripts.slice(0, limit).map((transcript) => ({
-			json: raw
-				? transcript
-				: (normalizeTranscript(this, transcript, itemIndex) as unknown as IDataObject),
-		}));
+/** Return All means no limit. */
+function readLimit(context: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = readBoolean(context, itemIndex, {
+		name: 'returnAll',
+		displayName: 'Return All',
 	});
+	if (returnAll) return Infinity;
+	const ref = { name: 'limit', displayName: 'Limit' };
+	return readNumber(context, itemIndex, ref, { min: 1, integer: true });
+}
+
+/** The stored transcripts, page by page, up to the limit. */
+async function fetchTranscripts(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	qs: IDataObject,
+	limit: number,
+): Promise<IDataObject[]> {
+	// Page numbers count in pages of one size: a smaller last page would shift the offset (page 2
+	// of size 50 is items 51–100), so the size stays fixed and the list is cut at the limit.
+	qs[LIST_QUERY.pageSize] = Math.min(PAGE_SIZE, limit);
+	const transcripts: IDataObject[] = [];
+	for (let page = 1; page <= MAX_PAGES && transcripts.length < limit; page++) {
+		qs[LIST_QUERY.page] = page;
+		const response = await accountRequest(context, 'GET', PATHS.transcripts, itemIndex, { qs });
+		const { results, hasNext } = readTranscriptPage(response.body);
+		transcripts.push(...results);
+		if (!hasNext) break;
+	}
+	return transcripts.slice(0, limit);
 }
 
 /** The filters as query values: scalars only (a nested object would become `created_after[a]=1`). */

@@ -6,22 +6,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { asObject } from '../../../shared/answers';
 import { audioInputFields, outputFields } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
 import { readAudioSource, readOutputSettings } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { readBoolean, readListedOption, readNumber, readText } from '../../../shared/parameters';
 import { parseSubtitles } from '../../../shared/subtitles';
 import type { NormalizedTranscript } from '../../../shared/transcript';
-import { multipartBody } from '../../../shared/upload';
-import {
-	asObject,
-	MAX_FILE_BYTES,
-	normalizeTranscript,
-	PATHS,
-	readAll,
-	sttAiRequest,
-} from '../../api';
+import type { UploadSource } from '../../../shared/upload';
+import type { FileStream } from '../../api';
+import { ANSWER, MAX_FILE_BYTES, normalizeTranscript, PATHS, postAudio, readAll } from '../../api';
 import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
@@ -104,82 +98,81 @@ export const description: INodeProperties[] = [
 	...outputFields({ ...show, responseFormat: ['json'] }, { subtitles: true }),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const format = readListedOption(this, itemIndex, description, 'responseFormat');
-		const diarize = readBoolean(this, itemIndex, { name: 'diarize', displayName: 'Diarize' });
-		const speakers = diarize
-			? readNumber(
-					this,
-					itemIndex,
-					{ name: 'speakers', displayName: 'Speakers' },
-					{ min: 0, integer: true },
-					0,
-				)
-			: undefined;
-		// Model and language are catalogues STT.ai may extend: any text passes, its error shows.
-		const fields = {
-			model: readText(
-				this,
-				itemIndex,
-				{ name: 'model', displayName: 'Model Name or ID' },
-				{ required: true, expected: 'an STT.ai model ID' },
-			),
-			language:
-				readText(this, itemIndex, { name: 'language', displayName: 'Language Name or ID' }) ||
-				'auto',
-			diarize,
-			speakers,
-			response_format: format,
-		};
-		// Checked before the paid request: the output fields of the chosen format.
-		const property = format === 'json' ? '' : readBinaryOutputField(this, itemIndex);
-		if (format === 'json') readOutputSettings(this, itemIndex);
-		const source = await readAudioSource(this, itemIndex);
-		if (source.size !== undefined && source.size > MAX_FILE_BYTES) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`The file is ${Math.ceil(source.size / 1024 ** 2)} MB, over STT.ai's 2 GB limit`,
-				{
-					itemIndex,
-					description: 'Split or compress the recording before transcribing it.',
-				},
-			);
-		}
-		const response = await sttAiRequest<unknown>(this, {
-			method: 'POST',
-			path: PATHS.transcribe,
-			body: async () => await multipartBody(fields, 'file', source),
-			idempotent: false,
-			itemIndex,
-			streamResponse: format !== 'json',
-		});
-		if (format === 'json') {
-			const data = asObject(this, response.body, itemIndex);
-			return [
-				await transcriptItem(this, itemIndex, normalizeTranscript(this, data, itemIndex), data),
-			];
-		}
+	const fields = readFields(this, itemIndex);
+	const format = fields.response_format;
+	// Checked before the paid request: the output fields of the chosen format.
+	const property = format === 'json' ? '' : readBinaryOutputField(this, itemIndex);
+	if (format === 'json') readOutputSettings(this, itemIndex);
+	const source = await readSource(this, itemIndex);
+	const form = { fields, fileField: 'file', source, fileAnswer: format !== 'json' };
+	const response = await postAudio(this, PATHS.transcribe, form, itemIndex);
+	if (format === 'json') {
+		const data = asObject(this, response.body, itemIndex, ANSWER);
+		const normalized = normalizeTranscript(this, data, itemIndex);
+		return [await transcriptItem(this, itemIndex, normalized, data)];
+	}
+	const content = await readAll(response.body as FileStream);
+	const fileName = `${baseName(source.fileName)}.${format}`;
+	const file = await storeFile(this, content, fileName, format);
+	return [{ json: fileTranscript(content, format), binary: { [property]: file } }];
+}
 
-		// txt, srt, vtt: the file as binary, and its text (and cues) in the JSON.
-		const content = await readAll(response.body as AsyncIterable<Uint8Array>);
-		const body = content.toString('utf8');
-		const segments = format === 'txt' ? [] : parseSubtitles(body);
-		const normalized: NormalizedTranscript = {
-			provider: 'sttai',
-			jobId: null,
-			status: 'completed',
-			text: format === 'txt' ? body.trim() : segments.map((segment) => segment.text).join(' '),
-			language: null,
-			durationSeconds: null,
-			segments,
-		};
-		if (format !== 'txt') normalized.subtitles = body;
-		const json = normalized as unknown as IDataObject;
-		const fileName = `${baseName(source.fileName)}.${format}`;
-		return [{ json, binary: { [property]: await storeFile(this, content, fileName, format) } }];
-	});
+/** The request's form fields, sent in this order. */
+function readFields(context: IExecuteFunctions, itemIndex: number) {
+	const response_format = readListedOption(context, itemIndex, description, 'responseFormat');
+	const diarize = readBoolean(context, itemIndex, { name: 'diarize', displayName: 'Diarize' });
+	const speakers = diarize
+		? readNumber(
+				context,
+				itemIndex,
+				{ name: 'speakers', displayName: 'Speakers' },
+				{ min: 0, integer: true },
+				0,
+			)
+		: undefined;
+	// Model and language are catalogues STT.ai may extend: any text passes, its error shows.
+	const model = readText(
+		context,
+		itemIndex,
+		{ name: 'model', displayName: 'Model Name or ID' },
+		{ required: true, expected: 'an STT.ai model ID' },
+	);
+	const language =
+		readText(context, itemIndex, { name: 'language', displayName: 'Language Name or ID' }) ||
+		'auto';
+	return { model, language, diarize, speakers, response_format };
+}
+
+/** The audio, refused before it is sent when it is over STT.ai's largest plan limit. */
+async function readSource(context: IExecuteFunctions, itemIndex: number): Promise<UploadSource> {
+	const source = await readAudioSource(context, itemIndex);
+	if (source.size !== undefined && source.size > MAX_FILE_BYTES) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The file is ${Math.ceil(source.size / 1024 ** 2)} MB, over STT.ai's 2 GB limit`,
+			{ itemIndex, description: 'Split or compress the recording before transcribing it.' },
+		);
+	}
+	return source;
+}
+
+/** txt, srt, vtt: the file's text (and its cues as segments) in the JSON. */
+function fileTranscript(content: Buffer, format: string): IDataObject {
+	const body = content.toString('utf8');
+	const segments = format === 'txt' ? [] : parseSubtitles(body);
+	const normalized: NormalizedTranscript = {
+		provider: 'sttai',
+		jobId: null,
+		status: 'completed',
+		text: format === 'txt' ? body.trim() : segments.map((segment) => segment.text).join(' '),
+		language: null,
+		durationSeconds: null,
+		segments,
+	};
+	if (format !== 'txt') normalized.subtitles = body;
+	return normalized as unknown as IDataObject;
 }
