@@ -1,6 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	asObject,
+	checkOutcome,
+	endedHow,
+	jobEndedError as endedError,
+	statusFromWord,
+	unknownStatusError,
+} from '../shared/answers';
 import type { CheckOutcome } from '../shared/polling';
 import { readServerSentEvents } from '../shared/sse';
 import type { SubtitleFormat } from '../shared/subtitles';
@@ -8,7 +16,7 @@ import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcrip
 import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ParameterContext } from '../shared/parameters';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest, plainErrorText } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
 import type { AudioInput } from '../shared/readers';
 import {
 	entry,
@@ -70,33 +78,26 @@ export async function createJob(
 	input: AudioInput,
 	parameters: CreateParameters,
 ): Promise<unknown> {
-	const encoding = parameters.can_stream_output ? ('stream' as const) : undefined;
-	if ('url' in input) {
-		const response = await apiRequest(context, SPEECH_IS_CHEAP, {
-			method: 'POST',
-			path: JOBS_PATH,
-			body: { input_url: input.url, ...parameters },
-			headers: parameters.can_stream_output
-				? { Accept: 'text/event-stream, application/json' }
-				: undefined,
-			idempotent: false,
-			encoding,
-			itemIndex,
-		});
-		return response.body;
-	}
-	const response = await apiRequest(context, SPEECH_IS_CHEAP, {
-		method: 'POST',
+	const stream = parameters.can_stream_output === true;
+	const request = {
+		method: 'POST' as const,
 		path: JOBS_PATH,
-		baseUrlField: 'uploadBaseUrl',
-		body: async () => await multipartBody({ ...parameters }, 'input_file', input.file),
-		headers: parameters.can_stream_output
-			? { Accept: 'text/event-stream, application/json' }
-			: undefined,
+		headers: stream ? { Accept: 'text/event-stream, application/json' } : undefined,
 		idempotent: false,
-		encoding,
+		encoding: stream ? ('stream' as const) : undefined,
 		itemIndex,
-	});
+	};
+	const response = await apiRequest(
+		context,
+		SPEECH_IS_CHEAP,
+		'url' in input
+			? { ...request, body: { input_url: input.url, ...parameters } }
+			: {
+					...request,
+					baseUrlField: 'uploadBaseUrl',
+					body: async () => await multipartBody({ ...parameters }, 'input_file', input.file),
+				},
+	);
 	return response.body;
 }
 
@@ -137,51 +138,28 @@ type WithNode = { getNode(): INode };
 
 /** A job answer must be a JSON object (an HTML page or text means a wrong Base URL). */
 export function asJob(context: WithNode, body: unknown, itemIndex?: number): IDataObject {
-	let value = body;
-	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value);
-		} catch {
-			/* reported below */
-		}
-	}
-	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
-	throw new NodeOperationError(
-		context.getNode(),
-		'Speech is Cheap sent an answer that is not a job',
-		{
-			itemIndex,
-			description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
-		},
-	);
+	return asObject(context, body, itemIndex, {
+		provider: SPEECH_IS_CHEAP.name,
+		expected: 'a job',
+		parseText: true,
+	});
+}
+
+export function noJobIdError(context: WithNode, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', {
+		itemIndex,
+	});
 }
 
 /** PENDING, COMPLETED, FAILED, CANCELED; a few likely spellings besides; unknown words fail clearly. */
 export function mapStatus(value: unknown): TranscriptStatus | undefined {
-	const status = String(readText(value) ?? '')
-		.trim()
-		.toLowerCase();
-	if (['pending', 'queued', 'created'].includes(status)) return 'queued';
-	if (['processing', 'in_progress', 'running', 'started'].includes(status)) return 'processing';
-	if (['completed', 'complete', 'succeeded', 'success', 'done'].includes(status))
-		return 'completed';
-	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
-	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
-	return undefined;
+	return statusFromWord(value);
 }
 
 function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): TranscriptStatus {
 	const status = mapStatus(data.status);
 	if (status) return status;
-	throw new NodeOperationError(
-		context.getNode(),
-		`Speech is Cheap reported an unknown job status "${String(data.status)}"`,
-		{
-			itemIndex,
-			description:
-				'Use Raw output to see the full answer, and report this status to the package maintainers.',
-		},
-	);
+	throw unknownStatusError(context, SPEECH_IS_CHEAP.name, data.status, itemIndex);
 }
 
 /** `output` is an object; some answers carry it as a JSON string. */
@@ -248,12 +226,18 @@ export async function checkJob(
 		await getJob(context, jobId, itemIndex, { retryRateLimits: false }),
 		itemIndex,
 	);
-	const status = statusOf(context, data, itemIndex);
-	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled')
-		throw jobEndedError(context, jobId, data, itemIndex);
-	return { done: false };
+	return checkOutcome(statusOf(context, data, itemIndex), data, () =>
+		jobEndedError(context, jobId, data, itemIndex),
+	);
 }
+
+/** What to do about a failed job: the reason, when known, says what was wrong; else where to find it. */
+const FAILED_FIX = {
+	withReason:
+		'Check that the URL is public, the file is audio between 6 seconds and 24 hours long, and the options are valid.',
+	withoutReason:
+		'Speech is Cheap gives the reason for a failure only in its webhook and its event stream, not when the job is read later. To get it, use Wait Mode "Stream", or send the job\'s webhook to a Speech is Cheap Trigger (with Wait for Callback, n8n keeps nothing from a callback that arrives while other jobs of the run still run). Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
+};
 
 export function jobEndedError(
 	context: WithNode,
@@ -262,22 +246,18 @@ export function jobEndedError(
 	itemIndex: number,
 ): NodeOperationError {
 	const { status, error } = normalizeJob(context, data, itemIndex);
-	if (status === 'canceled') {
-		return new NodeOperationError(context.getNode(), `Speech is Cheap job ${jobId} was canceled`, {
-			itemIndex,
-		});
-	}
-	return new NodeOperationError(
-		context.getNode(),
-		error
-			? `Speech is Cheap job ${jobId} failed: ${plainErrorText(error)}`
-			: `Speech is Cheap job ${jobId} failed`,
+	// A canceled job was canceled by someone: there is no reason to give, nor anything to fix.
+	const canceled = status === 'canceled';
+	return endedError(
+		context,
 		{
-			itemIndex,
-			description: error
-				? 'Check that the URL is public, the file is audio between 6 seconds and 24 hours long, and the options are valid.'
-				: 'Speech is Cheap gives the reason for a failure only in its webhook and its event stream, not when the job is read later. To get it, use Wait Mode "Stream", or send the job\'s webhook to a Speech is Cheap Trigger (with Wait for Callback, n8n keeps nothing from a callback that arrives while other jobs of the run still run). Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
+			provider: SPEECH_IS_CHEAP.name,
+			jobId,
+			ended: endedHow(status),
+			reason: canceled ? null : error,
+			fix: canceled ? '' : error ? FAILED_FIX.withReason : FAILED_FIX.withoutReason,
 		},
+		itemIndex,
 	);
 }
 
