@@ -10,23 +10,18 @@ import {
 	unknownStatusError,
 } from '../shared/answers';
 import type { CheckOutcome } from '../shared/polling';
-import { readServerSentEvents } from '../shared/sse';
 import type { SubtitleFormat } from '../shared/subtitles';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
 import { readNumber, readSegment, readText } from '../shared/transcript';
-import type { ParameterContext } from '../shared/parameters';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
 import { apiRequest } from '../shared/transport';
 import type { AudioInput } from '../shared/readers';
-import {
-	entry,
-	parameterError,
-	readBoolean as readParameterBoolean,
-	readNumber as readParameterNumber,
-	readText as readParameterText,
-	readUrl,
-} from '../shared/parameters';
 import { multipartBody } from '../shared/upload';
+import type { CreateParameters } from './parameters';
+
+// The create options' reader lives beside them; it is part of this module's interface.
+export type { CreateParameters } from './parameters';
+export { readCreateParameters } from './parameters';
 
 export const SPEECH_IS_CHEAP: ProviderProfile = {
 	name: 'Speech is Cheap',
@@ -50,22 +45,6 @@ export const DEFAULT_BASE_URL = 'https://api.speechischeap.com';
 const JOBS_PATH = '/v2/jobs/';
 /** Job URLs have no trailing slash: with one, the API answers 404. */
 const jobPath = (jobId: string) => `/v2/jobs/${encodeURIComponent(jobId)}`;
-
-/** The documented create parameters, as the API names them. */
-export interface CreateParameters {
-	can_label_audio?: boolean;
-	can_parse_speakers?: boolean;
-	can_parse_words?: boolean;
-	hotwords?: string;
-	is_private?: boolean;
-	language?: string;
-	minimum_confidence?: number;
-	prompt?: string;
-	segment_duration?: number;
-	user_agent?: string;
-	webhook_url?: string;
-	can_stream_output?: boolean;
-}
 
 /**
  * POST /v2/jobs/: JSON with input_url on the API host, or multipart with input_file on the upload
@@ -163,14 +142,14 @@ function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): Tra
 }
 
 /** `output` is an object; some answers carry it as a JSON string. */
-function outputOf(data: IDataObject): IDataObject {
+export function jobOutput(data: IDataObject): IDataObject {
 	const output = typeof data.output === 'string' ? safeParse(data.output) : data.output;
 	return output && typeof output === 'object' && !Array.isArray(output)
 		? (output as IDataObject)
 		: {};
 }
 
-function safeParse(text: string): unknown {
+export function safeParse(text: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -193,7 +172,7 @@ export function normalizeJob(
 	data: IDataObject,
 	itemIndex?: number,
 ): NormalizedTranscript {
-	const output = outputOf(data);
+	const output = jobOutput(data);
 	const rawSegments = Array.isArray(output.segments) ? (output.segments as IDataObject[]) : [];
 	const status = statusOf(context, data, itemIndex);
 	const segments = rawSegments.map((segment) => readSegment(segment, ['speaker_id', 'speaker']));
@@ -259,126 +238,4 @@ export function jobEndedError(
 		},
 		itemIndex,
 	);
-}
-
-/**
- * Reads a job's event stream to its end: `initial` (id, duration), `progress`, one `segment` per
- * segment, then `final`. Returns the job in the shape GET answers, built from what was streamed.
- * A service that answered plain JSON instead (no streaming) gives that job back unchanged.
- */
-export async function readJobStream(
-	context: IExecuteFunctions,
-	body: unknown,
-	itemIndex: number,
-): Promise<IDataObject> {
-	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
-		return asJob(context, body, itemIndex);
-	}
-	let jobId: string | null = null;
-	let duration: unknown;
-	let final: IDataObject | undefined;
-	const segments: IDataObject[] = [];
-	const plain: string[] = [];
-	for await (const event of readServerSentEvents(body as AsyncIterable<Uint8Array>)) {
-		const data = safeParse(event.data) as IDataObject | undefined;
-		if (!data || typeof data !== 'object') {
-			plain.push(event.data);
-			continue;
-		}
-		const type = readText(data.type) ?? event.event;
-		if (type === 'initial') {
-			jobId = readText(data.id) ?? jobId;
-			duration = data.duration ?? duration;
-		} else if (type === 'segment') {
-			const segment = (data.segment ?? data) as IDataObject;
-			segments.push(segment);
-		} else if (type === 'final') {
-			final = data;
-		} else if (type !== 'progress' && data.status !== undefined) {
-			final = data; // a plain job object
-		}
-	}
-	if (!final) {
-		// Not an event stream after all: a JSON body read through the stream.
-		const job = plain.length === 0 ? undefined : safeParse(plain.join('\n'));
-		if (job && typeof job === 'object') return asJob(context, job, itemIndex);
-		throw new NodeOperationError(
-			context.getNode(),
-			'The Speech is Cheap stream ended before the job finished',
-			{
-				itemIndex,
-				description: jobId
-					? `The job ${jobId} may still finish: use the Get operation with this job ID.`
-					: 'Check the Base URL in the credential, or use Poll Until Done.',
-			},
-		);
-	}
-	const output = { ...outputOf(final) };
-	if (!Array.isArray(output.segments)) output.segments = segments;
-	if (output.duration === undefined && duration !== undefined) output.duration = duration as number;
-	const rest: IDataObject = { ...final };
-	delete rest.type;
-	return { ...rest, id: rest.id ?? jobId, status: rest.status ?? 'COMPLETED', output };
-}
-
-/** Builds the JSON body fields from the node's options, leaving out what the user did not set. */
-/**
- * The create options, checked before anything is sent. Speech is Cheap's own errors for these
- * ("Invalid \"segment_duration\" parameter") do not say what is allowed, so the node does.
- */
-export function readCreateParameters(
-	context: ParameterContext,
-	itemIndex: number,
-	options: IDataObject,
-): CreateParameters {
-	const parameters: CreateParameters = {};
-	const flags: Array<[string, string, keyof CreateParameters]> = [
-		['labelAudio', 'Audio Labels', 'can_label_audio'],
-		['parseSpeakers', 'Speakers', 'can_parse_speakers'],
-		['parseWords', 'Word Timestamps', 'can_parse_words'],
-		['isPrivate', 'Private', 'is_private'],
-	];
-	for (const [option, displayName, field] of flags) {
-		const ref = entry(options, option, displayName);
-		if (ref.present && readParameterBoolean(context, itemIndex, ref))
-			(parameters as IDataObject)[field] = true;
-	}
-	const texts: Array<[string, string, keyof CreateParameters]> = [
-		['hotwords', 'Hotwords', 'hotwords'],
-		['prompt', 'Prompt', 'prompt'],
-		['userAgent', 'User Agent', 'user_agent'],
-	];
-	for (const [option, displayName, field] of texts) {
-		const value = readParameterText(context, itemIndex, entry(options, option, displayName));
-		if (value) (parameters as IDataObject)[field] = value;
-	}
-	const webhookUrl = readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL'));
-	if (webhookUrl) parameters.webhook_url = webhookUrl;
-	const language = readParameterText(context, itemIndex, entry(options, 'language', 'Language'));
-	if (language) {
-		if (!/^[a-z]{2}$/i.test(language)) {
-			throw parameterError(
-				context,
-				itemIndex,
-				'Language',
-				language,
-				'must be a two-letter ISO 639-1 code such as "en", or empty to detect the language',
-			);
-		}
-		parameters.language = language.toLowerCase();
-	}
-	const confidence = entry(options, 'minimumConfidence', 'Minimum Confidence');
-	if (confidence.present)
-		parameters.minimum_confidence = readParameterNumber(context, itemIndex, confidence, {
-			min: 0,
-			max: 1,
-		});
-	const duration = entry(options, 'segmentDuration', 'Segment Duration (Seconds)');
-	if (duration.present)
-		parameters.segment_duration = readParameterNumber(context, itemIndex, duration, {
-			min: 6,
-			max: 30,
-			unit: 'seconds',
-		});
-	return parameters;
 }

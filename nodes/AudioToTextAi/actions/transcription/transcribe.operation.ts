@@ -16,8 +16,6 @@ import {
 	waitsForCallbacks,
 } from '../../../shared/jobs';
 import { transcriptItem } from '../../../shared/output';
-import type { ParameterRef } from '../../../shared/parameters';
-import { entry, readBoolean, readCollection, readText, readUrl } from '../../../shared/parameters';
 import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
@@ -34,6 +32,7 @@ import {
 	normalizeTranscription,
 	transcribe,
 } from '../../api';
+import { readTranscribeOptions } from './options';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
@@ -150,8 +149,7 @@ const PROVIDER = {
 	credentialType: 'audioToTextAiApi',
 	waitModes: ['poll', 'callback', 'none'] as const,
 };
-const WAIT_MODES = PROVIDER.waitModes;
-const POLL = { providerName: 'AudioToTextAI', laterOperation: 'Get', minIntervalSeconds: 0.1 };
+const POLL = { ...PROVIDER, minIntervalSeconds: 0.1 };
 
 /** A job one item created, and (Poll Until Done) how that item polls it. */
 interface Submitted {
@@ -164,11 +162,13 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (waitsForCallbacks(this, items.length, WAIT_MODES)) {
-		return await submitThenPause(this, items, PROVIDER, submitForCallback.bind(this));
+	if (waitsForCallbacks(this, items.length, PROVIDER.waitModes)) {
+		const submitOne = async (itemIndex: number, callbackUrl: string) =>
+			await submitForCallback(this, itemIndex, callbackUrl);
+		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
 	const run = new ItemRun(this, items.length);
-	const submitted = await run.each(submit.bind(this));
+	const submitted = await run.each(async (itemIndex) => await submit(this, itemIndex));
 	const finished = await pollSubmitted(this, submitted);
 	for (const { itemIndex, value } of submitted) {
 		const result = finished.get(itemIndex) ?? { result: value.job }; // Don't Wait: the job as created
@@ -178,26 +178,27 @@ export async function execute(
 }
 
 /** Poll Until Done or Don't Wait: reads the item's settings, then creates its job. */
-async function submit(this: IExecuteFunctions, itemIndex: number): Promise<Submitted> {
-	const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
-	const poll = waitMode === 'poll' ? readPollSettings(this, itemIndex, POLL) : undefined;
-	const options = readOptions(this, itemIndex);
-	readOutputSettings(this, itemIndex); // checked before a job is paid for
-	return { ...(await createJob(this, itemIndex, options)), poll };
+async function submit(context: IExecuteFunctions, itemIndex: number): Promise<Submitted> {
+	const waitMode = readWaitMode(context, itemIndex, PROVIDER.waitModes);
+	const poll = waitMode === 'poll' ? readPollSettings(context, itemIndex, POLL) : undefined;
+	const options = readTranscribeOptions(context, itemIndex);
+	readOutputSettings(context, itemIndex); // checked before a job is paid for
+	return { ...(await createJob(context, itemIndex, options)), poll };
 }
 
 /** Wait for Callback: the job is created with this execution's callback URL as its webhook. */
 async function submitForCallback(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
 	callbackUrl: string,
 ): Promise<string> {
-	const options = readOptions(this, itemIndex);
-	if (options.webhook_url) throw webhookOptionConflict(this, itemIndex);
-	const { jobId } = await createJob(this, itemIndex, { ...options, webhook_url: callbackUrl });
+	const options = readTranscribeOptions(context, itemIndex);
+	if (options.webhook_url) throw webhookOptionConflict(context, itemIndex);
+	const { jobId } = await createJob(context, itemIndex, { ...options, webhook_url: callbackUrl });
 	return jobId;
 }
 
+/** Sends the item's audio with its options; the answer must name the job. */
 async function createJob(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -220,13 +221,13 @@ async function pollSubmitted(
 	context: IExecuteFunctions,
 	submitted: Array<ItemValue<Submitted>>,
 ): Promise<Map<number, PollResult<IDataObject>>> {
-	const polled = submitted.filter(({ value }) => value.poll);
-	const jobs: PendingJob[] = polled.map(({ itemIndex, value: { jobId, poll } }) => {
-		return { jobId, itemIndex, intervalMs: poll!.intervalMs, maxWaitMs: poll!.maxWaitMs };
-	});
+	const jobs: PendingJob[] = submitted.flatMap(({ itemIndex, value: { jobId, poll } }) =>
+		poll ? [{ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs }] : [],
+	);
 	const check = async (job: PendingJob) =>
 		await checkTranscription(context, job.jobId, job.itemIndex);
-	return await pollJobs(context, jobs, check, polled[0]?.value.poll);
+	const settings = submitted.find(({ value }) => value.poll)?.value.poll;
+	return await pollJobs(context, jobs, check, settings);
 }
 
 /** The item's transcript: the finished job, or (Don't Wait) the job as created. */
@@ -253,54 +254,3 @@ export const callbacks = perJobCallbacks(
 	normalizeTranscription,
 	jobFailedError,
 );
-
-function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeOptions {
-	const options = readCollection(context, itemIndex, { name: 'options', displayName: 'Options' });
-	// Model and language are catalogues AudioToTextAI may extend: any text passes, its error shows.
-	const language = readText(context, itemIndex, {
-		name: 'language',
-		displayName: 'Language Name or ID',
-	});
-	const vocabulary = readVocabulary(context, itemIndex, entry(options, 'vocabulary', 'Vocabulary'));
-	const webhookUrl = readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL'));
-	const result: TranscribeOptions = {
-		model: readText(
-			context,
-			itemIndex,
-			{ name: 'model', displayName: 'Model' },
-			{ required: true, expected: 'an AudioToTextAI model ID' },
-		),
-	};
-	if (language) result.language = language;
-	for (const [option, displayName, field] of [
-		['diarization', 'Speaker Diarization', 'diarization'],
-		['timestamps', 'Timestamps', 'timestamps'],
-		['wordTimestamps', 'Word Timestamps', 'word_timestamps'],
-		['summary', 'Summary', 'summary'],
-	] as const) {
-		const ref = entry(options, option, displayName);
-		if (ref.present) result[field] = readBoolean(context, itemIndex, ref);
-	}
-	if (vocabulary.length > 0) result.vocabulary = vocabulary;
-	if (webhookUrl) result.webhook_url = webhookUrl;
-	return result;
-}
-
-/** Words separated by commas, or (from an expression) a list of words. */
-function readVocabulary(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	ref: ParameterRef,
-): string[] {
-	const words = Array.isArray(ref.value)
-		? ref.value.map((word, index) =>
-				readText(
-					context,
-					itemIndex,
-					{ ...ref, value: word },
-					{ expected: `a word (entry ${index})` },
-				),
-			)
-		: readText(context, itemIndex, ref, { expected: 'words separated by commas' }).split(',');
-	return words.map((word) => word.trim()).filter(Boolean);
-}

@@ -33,10 +33,10 @@ import {
 	jobEndedError,
 	normalizeJob,
 	noJobIdError,
-	readCreateParameters,
-	readJobStream,
 } from '../../api';
 import { LANGUAGE_OPTIONS } from '../../languages';
+import { readCreateParameters } from '../../parameters';
+import { readJobStream } from '../../stream';
 
 const show = { resource: ['job'], operation: ['create'] };
 
@@ -167,7 +167,7 @@ const PROVIDER = {
 	waitModes: ['poll', 'callback', 'none', 'stream'] as const,
 };
 type CreateWaitMode = (typeof PROVIDER.waitModes)[number];
-const POLL = { providerName: 'Speech is Cheap', laterOperation: 'Get', minIntervalSeconds: 0.1 };
+const POLL = { ...PROVIDER, minIntervalSeconds: 0.1 };
 
 /** What one item created: the job as created, or (Stream) the job being read from its event stream. */
 interface Created {
@@ -182,10 +182,12 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	if (waitsForCallbacks(this, items.length, PROVIDER.waitModes)) {
-		return await submitThenPause(this, items, PROVIDER, createForCallback.bind(this));
+		const submitOne = async (itemIndex: number, callbackUrl: string) =>
+			await createForCallback(this, itemIndex, callbackUrl);
+		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
 	const run = new ItemRun(this, items.length);
-	const created = await run.each(create.bind(this));
+	const created = await run.each(async (itemIndex) => await create(this, itemIndex));
 	// Streams are read meanwhile: each was opened when its job was created.
 	const polled = await pollCreated(this, created);
 	for (const job of created) {
@@ -195,51 +197,64 @@ export async function execute(
 }
 
 /** Poll Until Done, Stream or Don't Wait: reads the item's settings, then creates its job. */
-async function create(this: IExecuteFunctions, itemIndex: number): Promise<Created> {
-	const waitMode = readWaitMode(this, itemIndex, PROVIDER.waitModes);
-	const poll = waitMode === 'poll' ? readPollSettings(this, itemIndex, POLL) : undefined;
-	const parameters = readOptions(this, itemIndex);
-	readOutputSettings(this, itemIndex); // checked before a job is paid for
+async function create(context: IExecuteFunctions, itemIndex: number): Promise<Created> {
+	const waitMode = readWaitMode(context, itemIndex, PROVIDER.waitModes);
+	const poll = waitMode === 'poll' ? readPollSettings(context, itemIndex, POLL) : undefined;
+	const parameters = readOptions(context, itemIndex);
+	readOutputSettings(context, itemIndex); // checked before a job is paid for
 	if (waitMode === 'stream') parameters.can_stream_output = true;
-	const body = await createJob(this, itemIndex, await readAudioInput(this, itemIndex), parameters);
+	const body = await createJob(
+		context,
+		itemIndex,
+		await readAudioInput(context, itemIndex),
+		parameters,
+	);
 	if (waitMode !== 'stream') {
-		const job = asJob(this, body, itemIndex);
+		const job = asJob(context, body, itemIndex);
 		return { waitMode, job, jobId: readText(job.id), poll };
 	}
 	// Each stream is read at once, so every item's stream is consumed while the others run.
-	const reading = readJobStream(this, body, itemIndex);
+	const reading = readJobStream(context, body, itemIndex);
 	reading.catch(() => undefined); // its error is the item's, when its output is built
 	return { waitMode, job: reading };
 }
 
 /** Wait for Callback: the job is created with this execution's callback URL as its webhook. */
 async function createForCallback(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
 	callbackUrl: string,
 ): Promise<string> {
-	const parameters = readOptions(this, itemIndex);
-	if (parameters.webhook_url) throw webhookOptionConflict(this, itemIndex);
+	const parameters = readOptions(context, itemIndex);
+	if (parameters.webhook_url) throw webhookOptionConflict(context, itemIndex);
 	parameters.webhook_url = callbackUrl;
-	const body = await createJob(this, itemIndex, await readAudioInput(this, itemIndex), parameters);
-	const jobId = readText(asJob(this, body, itemIndex).id);
-	if (!jobId) throw noJobIdError(this, itemIndex);
+	const body = await createJob(
+		context,
+		itemIndex,
+		await readAudioInput(context, itemIndex),
+		parameters,
+	);
+	const jobId = readText(asJob(context, body, itemIndex).id);
+	if (!jobId) throw noJobIdError(context, itemIndex);
 	return jobId;
 }
 
-/** Polls the jobs of the items that chose Poll Until Done together, each with its own interval and limit. */
+/**
+ * Polls the jobs of the items that chose Poll Until Done, all together; each item keeps its own
+ * Poll Interval and Max Wait. A job without an ID cannot be polled: its item fails in `outputOf`.
+ */
 async function pollCreated(
 	context: IExecuteFunctions,
 	created: Array<ItemValue<Created>>,
 ): Promise<Map<number, PollResult<IDataObject>>> {
-	const jobs: PendingJob[] = [];
-	for (const { itemIndex, value } of created) {
-		const { jobId, poll } = value;
-		if (poll && jobId)
-			jobs.push({ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs });
-	}
+	const jobs: PendingJob[] = created.flatMap(({ itemIndex, value: { jobId, poll } }) =>
+		poll && jobId
+			? [{ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs }]
+			: [],
+	);
 	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
-	return await pollJobs(context, jobs, check, created.find(({ value }) => value.poll)?.value.poll);
+	const settings = created.find(({ value }) => value.poll)?.value.poll;
+	return await pollJobs(context, jobs, check, settings);
 }
 
 /** The item's transcript, from the job as created (Don't Wait), streamed, or polled to its end. */
@@ -253,7 +268,7 @@ async function outputOf(
 	if (created.waitMode === 'stream')
 		return await jobItem(context, itemIndex, await created.job, true);
 	const result = polled.get(itemIndex);
-	if (!result) throw noJobIdError(context, itemIndex); // a job without an ID cannot be polled
+	if (!result) throw noJobIdError(context, itemIndex);
 	if ('error' in result) throw result.error;
 	return await jobItem(context, itemIndex, result.result, true);
 }
