@@ -1,13 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	asObject as asAnswerObject,
+	checkOutcome,
+	endedHow,
+	jobEndedError,
+	statusFromWord,
+	unknownStatusError,
+} from '../shared/answers';
 import type { CheckOutcome } from '../shared/polling';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
 import { readNumber, readSegment, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest, plainErrorText } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
 import type { AudioInput } from '../shared/readers';
 import { multipartBody } from '../shared/upload';
+
+type WithNode = { getNode(): INode };
 
 export const AUDIO_TO_TEXT_AI: ProviderProfile = {
 	name: 'AudioToTextAI',
@@ -82,6 +92,16 @@ export async function transcribe(
 	return asObject(context, response.body, itemIndex);
 }
 
+/** The job ID of a transcribe answer (`uuid` in the older blog post's shape). */
+export function jobIdOf(context: WithNode, answer: IDataObject, itemIndex: number): string {
+	const jobId = readText(answer.id ?? answer.uuid);
+	if (!jobId)
+		throw new NodeOperationError(context.getNode(), 'AudioToTextAI returned no job ID', {
+			itemIndex,
+		});
+	return jobId;
+}
+
 /** GET /transcribe/{id}/?segments=true */
 export async function getTranscription(
 	context: ApiContext,
@@ -147,29 +167,16 @@ export const FALLBACK_LANGUAGES: Language[] = [
 	{ code: 'zh', name: 'Chinese' },
 ];
 
-type WithNode = { getNode(): INode };
-
 function asObject(context: WithNode, body: unknown, itemIndex?: number): IDataObject {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	throw new NodeOperationError(context.getNode(), 'AudioToTextAI sent an answer that is not JSON', {
-		itemIndex,
-		description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
+	return asAnswerObject(context, body, itemIndex, {
+		provider: AUDIO_TO_TEXT_AI.name,
+		expected: 'JSON',
 	});
 }
 
 /** pending, processing, completed, failed (and a few likely spellings besides). */
 export function mapStatus(value: unknown): TranscriptStatus | undefined {
-	const status = String(readText(value) ?? '')
-		.trim()
-		.toLowerCase();
-	if (['pending', 'queued', 'waiting', 'created', 'uploaded'].includes(status)) return 'queued';
-	if (['processing', 'in_progress', 'running', 'transcribing'].includes(status))
-		return 'processing';
-	if (['completed', 'complete', 'done', 'succeeded', 'success', 'finished'].includes(status))
-		return 'completed';
-	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
-	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
-	return undefined;
+	return statusFromWord(value);
 }
 
 function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): TranscriptStatus {
@@ -178,15 +185,7 @@ function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): Tra
 	// A transcript with no status word is a finished job.
 	if (data.status === undefined && readText(data.transcript ?? data.transcript_text) !== null)
 		return 'completed';
-	throw new NodeOperationError(
-		context.getNode(),
-		`AudioToTextAI reported an unknown job status "${String(data.status)}"`,
-		{
-			itemIndex,
-			description:
-				'Use Raw output to see the full answer, and report this status to the package maintainers.',
-		},
-	);
+	throw unknownStatusError(context, AUDIO_TO_TEXT_AI.name, data.status, itemIndex);
 }
 
 /** Accepts the API page's names and the older blog post's (`uuid`, `transcript_text`). */
@@ -224,11 +223,9 @@ export async function checkTranscription(
 	itemIndex: number,
 ): Promise<CheckOutcome<IDataObject>> {
 	const data = await getTranscription(context, jobId, itemIndex, { retryRateLimits: false });
-	const status = statusOf(context, data, itemIndex);
-	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled')
-		throw jobFailedError(context, jobId, data, itemIndex);
-	return { done: false };
+	return checkOutcome(statusOf(context, data, itemIndex), data, () =>
+		jobFailedError(context, jobId, data, itemIndex),
+	);
 }
 
 export function jobFailedError(
@@ -238,14 +235,15 @@ export function jobFailedError(
 	itemIndex: number,
 ): NodeOperationError {
 	const { status, error } = normalizeTranscription(context, data, itemIndex);
-	const what = status === 'canceled' ? 'was canceled' : 'failed';
-	return new NodeOperationError(
-		context.getNode(),
-		`AudioToTextAI job ${jobId} ${what}${error ? `: ${plainErrorText(error)}` : ''}`,
+	return jobEndedError(
+		context,
 		{
-			itemIndex,
-			description:
-				'Check that the file or URL holds audio or video in a supported format and is publicly reachable.',
+			provider: AUDIO_TO_TEXT_AI.name,
+			jobId,
+			ended: endedHow(status),
+			reason: error,
+			fix: 'Check that the file or URL holds audio or video in a supported format and is publicly reachable.',
 		},
+		itemIndex,
 	);
 }

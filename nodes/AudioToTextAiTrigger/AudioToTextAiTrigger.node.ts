@@ -1,19 +1,9 @@
-import type {
-	IDataObject,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { getTranscription, mapStatus, normalizeTranscription } from '../AudioToTextAi/api';
 import { tokenTriggerFields } from '../shared/descriptions';
-import {
-	callbackUrlGivenPerJob,
-	jobCallbackIdentity,
-	tokenTriggerWebhook,
-} from '../shared/webhook';
+import { callbackUrlGivenPerJob } from '../shared/webhook';
+import { receiveCallback } from './webhook';
 
 export class AudioToTextAiTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -60,15 +50,6 @@ export class AudioToTextAiTrigger implements INodeType {
 	// The callback URL is given to the provider with each job: there is nothing to register or remove.
 	webhookMethods = callbackUrlGivenPerJob;
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await tokenTriggerWebhook(this, {
-			providerName: 'AudioToTextAI',
-			identify: jobCallbackIdentity(['id', 'uuid', 'job_id'], mapStatus),
-			fetchFull: async ({ jobId }) => {
-				if (!this.getNodeParameter('fetchFullResult', false)) return undefined;
-				return await getTranscription(this, jobId, undefined, { segments: true });
-			},
-			normalize: (body) => normalizeTranscription(this, body) as unknown as IDataObject,
-		});
-	}
+	// The callback's token, body and status are checked in webhook.ts, which then starts the run.
+	webhook = receiveCallback;
 }

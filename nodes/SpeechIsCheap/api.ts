@@ -1,24 +1,27 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	asObject,
+	checkOutcome,
+	endedHow,
+	jobEndedError as endedError,
+	statusFromWord,
+	unknownStatusError,
+} from '../shared/answers';
 import type { CheckOutcome } from '../shared/polling';
-import { readServerSentEvents } from '../shared/sse';
 import type { SubtitleFormat } from '../shared/subtitles';
 import type { NormalizedTranscript, TranscriptStatus } from '../shared/transcript';
 import { readNumber, readSegment, readText } from '../shared/transcript';
-import type { ParameterContext } from '../shared/parameters';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest, plainErrorText } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
 import type { AudioInput } from '../shared/readers';
-import {
-	entry,
-	parameterError,
-	readBoolean as readParameterBoolean,
-	readNumber as readParameterNumber,
-	readText as readParameterText,
-	readUrl,
-} from '../shared/parameters';
 import { multipartBody } from '../shared/upload';
+import type { CreateParameters } from './parameters';
+
+// The create options' reader lives beside them; it is part of this module's interface.
+export type { CreateParameters } from './parameters';
+export { readCreateParameters } from './parameters';
 
 export const SPEECH_IS_CHEAP: ProviderProfile = {
 	name: 'Speech is Cheap',
@@ -43,22 +46,6 @@ const JOBS_PATH = '/v2/jobs/';
 /** Job URLs have no trailing slash: with one, the API answers 404. */
 const jobPath = (jobId: string) => `/v2/jobs/${encodeURIComponent(jobId)}`;
 
-/** The documented create parameters, as the API names them. */
-export interface CreateParameters {
-	can_label_audio?: boolean;
-	can_parse_speakers?: boolean;
-	can_parse_words?: boolean;
-	hotwords?: string;
-	is_private?: boolean;
-	language?: string;
-	minimum_confidence?: number;
-	prompt?: string;
-	segment_duration?: number;
-	user_agent?: string;
-	webhook_url?: string;
-	can_stream_output?: boolean;
-}
-
 /**
  * POST /v2/jobs/: JSON with input_url on the API host, or multipart with input_file on the upload
  * host (the credential's Upload Base URL). With can_stream_output the answer is an event stream,
@@ -70,33 +57,26 @@ export async function createJob(
 	input: AudioInput,
 	parameters: CreateParameters,
 ): Promise<unknown> {
-	const encoding = parameters.can_stream_output ? ('stream' as const) : undefined;
-	if ('url' in input) {
-		const response = await apiRequest(context, SPEECH_IS_CHEAP, {
-			method: 'POST',
-			path: JOBS_PATH,
-			body: { input_url: input.url, ...parameters },
-			headers: parameters.can_stream_output
-				? { Accept: 'text/event-stream, application/json' }
-				: undefined,
-			idempotent: false,
-			encoding,
-			itemIndex,
-		});
-		return response.body;
-	}
-	const response = await apiRequest(context, SPEECH_IS_CHEAP, {
-		method: 'POST',
+	const stream = parameters.can_stream_output === true;
+	const request = {
+		method: 'POST' as const,
 		path: JOBS_PATH,
-		baseUrlField: 'uploadBaseUrl',
-		body: async () => await multipartBody({ ...parameters }, 'input_file', input.file),
-		headers: parameters.can_stream_output
-			? { Accept: 'text/event-stream, application/json' }
-			: undefined,
+		headers: stream ? { Accept: 'text/event-stream, application/json' } : undefined,
 		idempotent: false,
-		encoding,
+		encoding: stream ? ('stream' as const) : undefined,
 		itemIndex,
-	});
+	};
+	const response = await apiRequest(
+		context,
+		SPEECH_IS_CHEAP,
+		'url' in input
+			? { ...request, body: { input_url: input.url, ...parameters } }
+			: {
+					...request,
+					baseUrlField: 'uploadBaseUrl',
+					body: async () => await multipartBody({ ...parameters }, 'input_file', input.file),
+				},
+	);
 	return response.body;
 }
 
@@ -137,62 +117,39 @@ type WithNode = { getNode(): INode };
 
 /** A job answer must be a JSON object (an HTML page or text means a wrong Base URL). */
 export function asJob(context: WithNode, body: unknown, itemIndex?: number): IDataObject {
-	let value = body;
-	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value);
-		} catch {
-			/* reported below */
-		}
-	}
-	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
-	throw new NodeOperationError(
-		context.getNode(),
-		'Speech is Cheap sent an answer that is not a job',
-		{
-			itemIndex,
-			description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
-		},
-	);
+	return asObject(context, body, itemIndex, {
+		provider: SPEECH_IS_CHEAP.name,
+		expected: 'a job',
+		parseText: true,
+	});
+}
+
+export function noJobIdError(context: WithNode, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', {
+		itemIndex,
+	});
 }
 
 /** PENDING, COMPLETED, FAILED, CANCELED; a few likely spellings besides; unknown words fail clearly. */
 export function mapStatus(value: unknown): TranscriptStatus | undefined {
-	const status = String(readText(value) ?? '')
-		.trim()
-		.toLowerCase();
-	if (['pending', 'queued', 'created'].includes(status)) return 'queued';
-	if (['processing', 'in_progress', 'running', 'started'].includes(status)) return 'processing';
-	if (['completed', 'complete', 'succeeded', 'success', 'done'].includes(status))
-		return 'completed';
-	if (['failed', 'error', 'errored'].includes(status)) return 'failed';
-	if (['canceled', 'cancelled'].includes(status)) return 'canceled';
-	return undefined;
+	return statusFromWord(value);
 }
 
 function statusOf(context: WithNode, data: IDataObject, itemIndex?: number): TranscriptStatus {
 	const status = mapStatus(data.status);
 	if (status) return status;
-	throw new NodeOperationError(
-		context.getNode(),
-		`Speech is Cheap reported an unknown job status "${String(data.status)}"`,
-		{
-			itemIndex,
-			description:
-				'Use Raw output to see the full answer, and report this status to the package maintainers.',
-		},
-	);
+	throw unknownStatusError(context, SPEECH_IS_CHEAP.name, data.status, itemIndex);
 }
 
 /** `output` is an object; some answers carry it as a JSON string. */
-function outputOf(data: IDataObject): IDataObject {
+export function jobOutput(data: IDataObject): IDataObject {
 	const output = typeof data.output === 'string' ? safeParse(data.output) : data.output;
 	return output && typeof output === 'object' && !Array.isArray(output)
 		? (output as IDataObject)
 		: {};
 }
 
-function safeParse(text: string): unknown {
+export function safeParse(text: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -215,7 +172,7 @@ export function normalizeJob(
 	data: IDataObject,
 	itemIndex?: number,
 ): NormalizedTranscript {
-	const output = outputOf(data);
+	const output = jobOutput(data);
 	const rawSegments = Array.isArray(output.segments) ? (output.segments as IDataObject[]) : [];
 	const status = statusOf(context, data, itemIndex);
 	const segments = rawSegments.map((segment) => readSegment(segment, ['speaker_id', 'speaker']));
@@ -248,12 +205,18 @@ export async function checkJob(
 		await getJob(context, jobId, itemIndex, { retryRateLimits: false }),
 		itemIndex,
 	);
-	const status = statusOf(context, data, itemIndex);
-	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled')
-		throw jobEndedError(context, jobId, data, itemIndex);
-	return { done: false };
+	return checkOutcome(statusOf(context, data, itemIndex), data, () =>
+		jobEndedError(context, jobId, data, itemIndex),
+	);
 }
+
+/** What to do about a failed job: the reason, when known, says what was wrong; else where to find it. */
+const FAILED_FIX = {
+	withReason:
+		'Check that the URL is public, the file is audio between 6 seconds and 24 hours long, and the options are valid.',
+	withoutReason:
+		'Speech is Cheap gives the reason for a failure only in its webhook and its event stream, not when the job is read later. To get it, use Wait Mode "Stream", or send the job\'s webhook to a Speech is Cheap Trigger (with Wait for Callback, n8n keeps nothing from a callback that arrives while other jobs of the run still run). Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
+};
 
 export function jobEndedError(
 	context: WithNode,
@@ -262,143 +225,17 @@ export function jobEndedError(
 	itemIndex: number,
 ): NodeOperationError {
 	const { status, error } = normalizeJob(context, data, itemIndex);
-	if (status === 'canceled') {
-		return new NodeOperationError(context.getNode(), `Speech is Cheap job ${jobId} was canceled`, {
-			itemIndex,
-		});
-	}
-	return new NodeOperationError(
-		context.getNode(),
-		error
-			? `Speech is Cheap job ${jobId} failed: ${plainErrorText(error)}`
-			: `Speech is Cheap job ${jobId} failed`,
+	// A canceled job was canceled by someone: there is no reason to give, nor anything to fix.
+	const canceled = status === 'canceled';
+	return endedError(
+		context,
 		{
-			itemIndex,
-			description: error
-				? 'Check that the URL is public, the file is audio between 6 seconds and 24 hours long, and the options are valid.'
-				: 'Speech is Cheap gives the reason for a failure only in its webhook and its event stream, not when the job is read later. To get it, use Wait Mode "Stream", or send the job\'s webhook to a Speech is Cheap Trigger (with Wait for Callback, n8n keeps nothing from a callback that arrives while other jobs of the run still run). Check that the URL is public and the audio is between 6 seconds and 24 hours long.',
+			provider: SPEECH_IS_CHEAP.name,
+			jobId,
+			ended: endedHow(status),
+			reason: canceled ? null : error,
+			fix: canceled ? '' : error ? FAILED_FIX.withReason : FAILED_FIX.withoutReason,
 		},
+		itemIndex,
 	);
-}
-
-/**
- * Reads a job's event stream to its end: `initial` (id, duration), `progress`, one `segment` per
- * segment, then `final`. Returns the job in the shape GET answers, built from what was streamed.
- * A service that answered plain JSON instead (no streaming) gives that job back unchanged.
- */
-export async function readJobStream(
-	context: IExecuteFunctions,
-	body: unknown,
-	itemIndex: number,
-): Promise<IDataObject> {
-	if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
-		return asJob(context, body, itemIndex);
-	}
-	let jobId: string | null = null;
-	let duration: unknown;
-	let final: IDataObject | undefined;
-	const segments: IDataObject[] = [];
-	const plain: string[] = [];
-	for await (const event of readServerSentEvents(body as AsyncIterable<Uint8Array>)) {
-		const data = safeParse(event.data) as IDataObject | undefined;
-		if (!data || typeof data !== 'object') {
-			plain.push(event.data);
-			continue;
-		}
-		const type = readText(data.type) ?? event.event;
-		if (type === 'initial') {
-			jobId = readText(data.id) ?? jobId;
-			duration = data.duration ?? duration;
-		} else if (type === 'segment') {
-			const segment = (data.segment ?? data) as IDataObject;
-			segments.push(segment);
-		} else if (type === 'final') {
-			final = data;
-		} else if (type !== 'progress' && data.status !== undefined) {
-			final = data; // a plain job object
-		}
-	}
-	if (!final) {
-		// Not an event stream after all: a JSON body read through the stream.
-		const job = plain.length === 0 ? undefined : safeParse(plain.join('\n'));
-		if (job && typeof job === 'object') return asJob(context, job, itemIndex);
-		throw new NodeOperationError(
-			context.getNode(),
-			'The Speech is Cheap stream ended before the job finished',
-			{
-				itemIndex,
-				description: jobId
-					? `The job ${jobId} may still finish: use the Get operation with this job ID.`
-					: 'Check the Base URL in the credential, or use Poll Until Done.',
-			},
-		);
-	}
-	const output = { ...outputOf(final) };
-	if (!Array.isArray(output.segments)) output.segments = segments;
-	if (output.duration === undefined && duration !== undefined) output.duration = duration as number;
-	const rest: IDataObject = { ...final };
-	delete rest.type;
-	return { ...rest, id: rest.id ?? jobId, status: rest.status ?? 'COMPLETED', output };
-}
-
-/** Builds the JSON body fields from the node's options, leaving out what the user did not set. */
-/**
- * The create options, checked before anything is sent. Speech is Cheap's own errors for these
- * ("Invalid \"segment_duration\" parameter") do not say what is allowed, so the node does.
- */
-export function readCreateParameters(
-	context: ParameterContext,
-	itemIndex: number,
-	options: IDataObject,
-): CreateParameters {
-	const parameters: CreateParameters = {};
-	const flags: Array<[string, string, keyof CreateParameters]> = [
-		['labelAudio', 'Audio Labels', 'can_label_audio'],
-		['parseSpeakers', 'Speakers', 'can_parse_speakers'],
-		['parseWords', 'Word Timestamps', 'can_parse_words'],
-		['isPrivate', 'Private', 'is_private'],
-	];
-	for (const [option, displayName, field] of flags) {
-		const ref = entry(options, option, displayName);
-		if (ref.present && readParameterBoolean(context, itemIndex, ref))
-			(parameters as IDataObject)[field] = true;
-	}
-	const texts: Array<[string, string, keyof CreateParameters]> = [
-		['hotwords', 'Hotwords', 'hotwords'],
-		['prompt', 'Prompt', 'prompt'],
-		['userAgent', 'User Agent', 'user_agent'],
-	];
-	for (const [option, displayName, field] of texts) {
-		const value = readParameterText(context, itemIndex, entry(options, option, displayName));
-		if (value) (parameters as IDataObject)[field] = value;
-	}
-	const webhookUrl = readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL'));
-	if (webhookUrl) parameters.webhook_url = webhookUrl;
-	const language = readParameterText(context, itemIndex, entry(options, 'language', 'Language'));
-	if (language) {
-		if (!/^[a-z]{2}$/i.test(language)) {
-			throw parameterError(
-				context,
-				itemIndex,
-				'Language',
-				language,
-				'must be a two-letter ISO 639-1 code such as "en", or empty to detect the language',
-			);
-		}
-		parameters.language = language.toLowerCase();
-	}
-	const confidence = entry(options, 'minimumConfidence', 'Minimum Confidence');
-	if (confidence.present)
-		parameters.minimum_confidence = readParameterNumber(context, itemIndex, confidence, {
-			min: 0,
-			max: 1,
-		});
-	const duration = entry(options, 'segmentDuration', 'Segment Duration (Seconds)');
-	if (duration.present)
-		parameters.segment_duration = readParameterNumber(context, itemIndex, duration, {
-			min: 6,
-			max: 30,
-			unit: 'seconds',
-		});
-	return parameters;
 }

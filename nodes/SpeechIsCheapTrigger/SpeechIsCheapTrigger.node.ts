@@ -1,19 +1,10 @@
-import type {
-	IDataObject,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { tokenTriggerFields } from '../shared/descriptions';
-import {
-	callbackUrlGivenPerJob,
-	jobCallbackIdentity,
-	tokenTriggerWebhook,
-} from '../shared/webhook';
-import { asJob, DEFAULT_BASE_URL, getJob, mapStatus, normalizeJob } from '../SpeechIsCheap/api';
+import { callbackUrlGivenPerJob } from '../shared/webhook';
+import { DEFAULT_BASE_URL } from '../SpeechIsCheap/api';
+import { receiveCallback } from './webhook';
 
 export class SpeechIsCheapTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -62,19 +53,6 @@ export class SpeechIsCheapTrigger implements INodeType {
 	// The callback URL is given to the provider with each job: there is nothing to register or remove.
 	webhookMethods = callbackUrlGivenPerJob;
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await tokenTriggerWebhook(this, {
-			providerName: 'Speech is Cheap',
-			identify: jobCallbackIdentity(['id', 'job_id'], mapStatus),
-			fetchFull: async ({ jobId, status }) => {
-				if (status !== 'completed' || !this.getNodeParameter('fetchFullResult', false))
-					return undefined;
-				const baseUrl = String(
-					this.getNodeParameter('baseUrl', DEFAULT_BASE_URL) || DEFAULT_BASE_URL,
-				);
-				return asJob(this, await getJob(this, jobId, 0, { baseUrl }));
-			},
-			normalize: (body) => normalizeJob(this, body) as unknown as IDataObject,
-		});
-	}
+	// The callback's token, body and status are checked in webhook.ts, which then starts the run.
+	webhook = receiveCallback;
 }

@@ -5,7 +5,10 @@ import { listLanguages } from '../../api';
 
 export const description: INodeProperties[] = [];
 
-/** One output item per supported language (code "" is auto-detection). */
+/**
+ * One output item per supported language (code "" is auto-detection). The list is the same for
+ * every input item, so it is read once, for the first: a whole-run operation, not `executeItem`.
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],

@@ -3,11 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { jobIdField, outputFields } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
 import { readJobId } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { readBoolean } from '../../../shared/parameters';
 import { getTranscription, normalizeTranscription } from '../../api';
 
 const show = { resource: ['transcription'], operation: ['get'] };
+const SEGMENTS = { name: 'segments', displayName: 'Include Segments' };
 
 export const description: INodeProperties[] = [
 	jobIdField(
@@ -26,21 +26,13 @@ export const description: INodeProperties[] = [
 	...outputFields(show, { subtitles: true }),
 ];
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex);
-		const segments = readBoolean(
-			this,
-			itemIndex,
-			{ name: 'segments', displayName: 'Include Segments' },
-			true,
-		);
-		const data = await getTranscription(this, jobId, itemIndex, { segments });
-		return [
-			await transcriptItem(this, itemIndex, normalizeTranscription(this, data, itemIndex), data),
-		];
-	});
+	const jobId = readJobId(this, itemIndex);
+	const segments = readBoolean(this, itemIndex, SEGMENTS, true);
+	const data = await getTranscription(this, jobId, itemIndex, { segments });
+	const normalized = normalizeTranscription(this, data, itemIndex);
+	return [await transcriptItem(this, itemIndex, normalized, data)];
 }

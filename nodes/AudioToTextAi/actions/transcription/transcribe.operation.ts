@@ -4,53 +4,49 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
 import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import type { ItemValue } from '../../../shared/items';
+import { ItemRun } from '../../../shared/items';
+import {
+	perJobCallbacks,
+	pollJobs,
+	submitThenPause,
+	waitsForCallbacks,
+} from '../../../shared/jobs';
 import { transcriptItem } from '../../../shared/output';
+import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
-	readWaitMode,
 	readPollSettings,
+	readWaitMode,
 } from '../../../shared/readers';
-import type { ItemOutcome } from '../../../shared/items';
-import type { Submission } from '../../../shared/jobs';
-import {
-	perJobCallbacks,
-	pollJobsInto,
-	settle,
-	submitThenPause,
-	submitThenWait,
-	waitsForCallbacks,
-} from '../../../shared/jobs';
-import type { ParameterRef } from '../../../shared/parameters';
-import { entry, readBoolean, readCollection, readText, readUrl } from '../../../shared/parameters';
-import type { PendingJob, PollSettings } from '../../../shared/polling';
-import { readText as textOf } from '../../../shared/transcript';
 import type { TranscribeOptions } from '../../api';
 import {
 	checkTranscription,
 	getTranscription,
 	jobFailedError,
+	jobIdOf,
 	normalizeTranscription,
 	transcribe,
 } from '../../api';
+import { readTranscribeOptions } from './options';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
+/** Where the audio fields differ from the shared ones: AudioToTextAI downloads URLs, YouTube too. */
+const AUDIO_FIELD_CHANGES: Record<string, Partial<INodeProperties>> = {
+	audioUrl: {
+		placeholder: 'https://www.youtube.com/watch?v=…',
+		description:
+			'A direct audio or video URL, or a YouTube link. AudioToTextAI downloads it itself.',
+	},
+};
+
 export const description: INodeProperties[] = [
-	...audioInputFields(show).map((field) =>
-		field.name === 'audioUrl'
-			? {
-					...field,
-					placeholder: 'https://www.youtube.com/watch?v=…',
-					description:
-						'A direct audio or video URL, or a YouTube link. AudioToTextAI downloads it itself.',
-				}
-			: field,
-	),
+	...audioInputFields(show).map((field) => ({ ...field, ...AUDIO_FIELD_CHANGES[field.name] })),
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -151,88 +147,103 @@ const PROVIDER = {
 	providerName: 'AudioToTextAI',
 	laterOperation: 'Get',
 	credentialType: 'audioToTextAiApi',
+	waitModes: ['poll', 'callback', 'none'] as const,
 };
-const WAIT_MODES = ['poll', 'callback', 'none'] as const;
+const POLL = { ...PROVIDER, minIntervalSeconds: 0.1 };
+
+/** A job one item created, and (Poll Until Done) how that item polls it. */
+interface Submitted {
+	job: IDataObject;
+	jobId: string;
+	poll?: PollSettings;
+}
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (waitsForCallbacks(this, items.length, WAIT_MODES)) {
-		const provider = { ...PROVIDER, waitModes: WAIT_MODES };
-		return await submitThenPause(this, items, provider, async (itemIndex, callbackUrl) => {
-			const options = readOptions(this, itemIndex);
-			if (options.webhook_url) throw webhookOptionConflict(this, itemIndex);
-			options.webhook_url = callbackUrl;
-			return readJobId(
-				this,
-				await transcribe(this, itemIndex, await readAudioInput(this, itemIndex), options),
-				itemIndex,
-			);
-		});
+	if (waitsForCallbacks(this, items.length, PROVIDER.waitModes)) {
+		const submitOne = async (itemIndex: number, callbackUrl: string) =>
+			await submitForCallback(this, itemIndex, callbackUrl);
+		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
-	let pollSettings: PollSettings | undefined;
-	const itemPolls = new Map<number, PollSettings>();
-	const submit = async (itemIndex: number): Promise<Submission<IDataObject>> => {
-		const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
-		if (waitMode === 'poll') {
-			// One wait serves all items; each keeps its own Poll Interval and Max Wait.
-			const settings = readPollSettings(this, itemIndex, {
-				providerName: 'AudioToTextAI',
-				laterOperation: 'Get',
-				minIntervalSeconds: 0.1,
-			});
-			itemPolls.set(itemIndex, settings);
-			pollSettings ??= settings;
-		}
-		const options = readOptions(this, itemIndex);
-		readOutputSettings(this, itemIndex); // checked before a job is paid for
-		const answer = await transcribe(
-			this,
-			itemIndex,
-			await readAudioInput(this, itemIndex),
-			options,
-		);
-		return { itemIndex, waitMode, jobId: readJobId(this, answer, itemIndex), answer };
-	};
-	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
-		await waitForJobs(this, submissions, outcomes, pollSettings, itemPolls);
-	});
+	const run = new ItemRun(this, items.length);
+	const submitted = await run.each(async (itemIndex) => await submit(this, itemIndex));
+	const finished = await pollSubmitted(this, submitted);
+	for (const { itemIndex, value } of submitted) {
+		const result = finished.get(itemIndex) ?? { result: value.job }; // Don't Wait: the job as created
+		await run.settle(itemIndex, async () => await outputOf(this, itemIndex, result));
+	}
+	return run.output();
 }
 
-/** The one place that decides how a submitted job is waited for, per wait mode. */
-async function waitForJobs(
+/** Poll Until Done or Don't Wait: reads the item's settings, then creates its job. */
+async function submit(context: IExecuteFunctions, itemIndex: number): Promise<Submitted> {
+	const waitMode = readWaitMode(context, itemIndex, PROVIDER.waitModes);
+	const poll = waitMode === 'poll' ? readPollSettings(context, itemIndex, POLL) : undefined;
+	const options = readTranscribeOptions(context, itemIndex);
+	readOutputSettings(context, itemIndex); // checked before a job is paid for
+	return { ...(await createJob(context, itemIndex, options)), poll };
+}
+
+/** Wait for Callback: the job is created with this execution's callback URL as its webhook. */
+async function submitForCallback(
 	context: IExecuteFunctions,
-	submissions: Array<Submission<IDataObject>>,
-	outcomes: Map<number, ItemOutcome>,
-	pollSettings: PollSettings | undefined,
-	itemPolls: Map<number, PollSettings>,
-): Promise<void> {
-	const finish = async (itemIndex: number, job: IDataObject) =>
-		await settle(context, itemIndex, async () => {
-			const normalized = normalizeTranscription(context, job, itemIndex);
-			return await transcriptItem(context, itemIndex, normalized, job);
-		});
-	const polled: PendingJob[] = [];
-	for (const { itemIndex, waitMode, jobId, answer } of submissions) {
-		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, answer));
-		else {
-			const { intervalMs, maxWaitMs } = itemPolls.get(itemIndex)!;
-			polled.push({ jobId: jobId!, itemIndex, intervalMs, maxWaitMs });
-		}
-	}
+	itemIndex: number,
+	callbackUrl: string,
+): Promise<string> {
+	const options = readTranscribeOptions(context, itemIndex);
+	if (options.webhook_url) throw webhookOptionConflict(context, itemIndex);
+	const { jobId } = await createJob(context, itemIndex, { ...options, webhook_url: callbackUrl });
+	return jobId;
+}
+
+/** Sends the item's audio with its options; the answer must name the job. */
+async function createJob(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: TranscribeOptions,
+): Promise<{ job: IDataObject; jobId: string }> {
+	const job = await transcribe(
+		context,
+		itemIndex,
+		await readAudioInput(context, itemIndex),
+		options,
+	);
+	return { job, jobId: jobIdOf(context, job, itemIndex) };
+}
+
+/**
+ * Polls the jobs of the items that chose Poll Until Done, all together (the total wait is about the
+ * slowest job); each item keeps its own Poll Interval and Max Wait.
+ */
+async function pollSubmitted(
+	context: IExecuteFunctions,
+	submitted: Array<ItemValue<Submitted>>,
+): Promise<Map<number, PollResult<IDataObject>>> {
+	const jobs: PendingJob[] = submitted.flatMap(({ itemIndex, value: { jobId, poll } }) =>
+		poll ? [{ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs }] : [],
+	);
 	const check = async (job: PendingJob) =>
 		await checkTranscription(context, job.jobId, job.itemIndex);
-	await pollJobsInto(context, polled, check, pollSettings, outcomes, finish);
+	const settings = submitted.find(({ value }) => value.poll)?.value.poll;
+	return await pollJobs(context, jobs, check, settings);
 }
 
-function readJobId(context: IExecuteFunctions, answer: IDataObject, itemIndex: number): string {
-	const jobId = textOf(answer.id ?? answer.uuid);
-	if (!jobId)
-		throw new NodeOperationError(context.getNode(), 'AudioToTextAI returned no job ID', {
-			itemIndex,
-		});
-	return jobId;
+/** The item's transcript: the finished job, or (Don't Wait) the job as created. */
+async function outputOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	finished: PollResult<IDataObject>,
+): Promise<INodeExecutionData> {
+	if ('error' in finished) throw finished.error;
+	const job = finished.result;
+	return await transcriptItem(
+		context,
+		itemIndex,
+		normalizeTranscription(context, job, itemIndex),
+		job,
+	);
 }
 
 /** How a run waiting for AudioToTextAI callbacks checks and finishes its jobs. */
@@ -243,54 +254,3 @@ export const callbacks = perJobCallbacks(
 	normalizeTranscription,
 	jobFailedError,
 );
-
-function readOptions(context: IExecuteFunctions, itemIndex: number): TranscribeOptions {
-	const options = readCollection(context, itemIndex, { name: 'options', displayName: 'Options' });
-	// Model and language are catalogues AudioToTextAI may extend: any text passes, its error shows.
-	const language = readText(context, itemIndex, {
-		name: 'language',
-		displayName: 'Language Name or ID',
-	});
-	const vocabulary = readVocabulary(context, itemIndex, entry(options, 'vocabulary', 'Vocabulary'));
-	const webhookUrl = readUrl(context, itemIndex, entry(options, 'webhookUrl', 'Webhook URL'));
-	const result: TranscribeOptions = {
-		model: readText(
-			context,
-			itemIndex,
-			{ name: 'model', displayName: 'Model' },
-			{ required: true, expected: 'an AudioToTextAI model ID' },
-		),
-	};
-	if (language) result.language = language;
-	for (const [option, displayName, field] of [
-		['diarization', 'Speaker Diarization', 'diarization'],
-		['timestamps', 'Timestamps', 'timestamps'],
-		['wordTimestamps', 'Word Timestamps', 'word_timestamps'],
-		['summary', 'Summary', 'summary'],
-	] as const) {
-		const ref = entry(options, option, displayName);
-		if (ref.present) result[field] = readBoolean(context, itemIndex, ref);
-	}
-	if (vocabulary.length > 0) result.vocabulary = vocabulary;
-	if (webhookUrl) result.webhook_url = webhookUrl;
-	return result;
-}
-
-/** Words separated by commas, or (from an expression) a list of words. */
-function readVocabulary(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	ref: ParameterRef,
-): string[] {
-	const words = Array.isArray(ref.value)
-		? ref.value.map((word, index) =>
-				readText(
-					context,
-					itemIndex,
-					{ ...ref, value: word },
-					{ expected: `a word (entry ${index})` },
-				),
-			)
-		: readText(context, itemIndex, ref, { expected: 'words separated by commas' }).split(',');
-	return words.map((word) => word.trim()).filter(Boolean);
-}

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { jobIdField } from '../../../shared/descriptions';
 import { readJobId } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { cancelJob } from '../../api';
 
 const show = { resource: ['job'], operation: ['cancel'] };
@@ -15,13 +14,12 @@ export const description: INodeProperties[] = [
 	),
 ];
 
-export async function execute(
+/** Cancels a job that has not started; Speech is Cheap answers "OK". */
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex, 'Create');
-		const message = await cancelJob(this, jobId, itemIndex);
-		return [{ json: { jobId, canceled: true, message: message.trim() } }];
-	});
+	const jobId = readJobId(this, itemIndex, 'Create');
+	const message = await cancelJob(this, jobId, itemIndex);
+	return [{ json: { jobId, canceled: true, message: message.trim() } }];
 }

@@ -4,29 +4,26 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
 import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import type { ItemValue } from '../../../shared/items';
+import { ItemRun } from '../../../shared/items';
+import {
+	perJobCallbacks,
+	pollJobs,
+	submitThenPause,
+	waitsForCallbacks,
+} from '../../../shared/jobs';
 import { transcriptItem } from '../../../shared/output';
+import { readCollection } from '../../../shared/parameters';
+import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
 	readPollSettings,
 	readWaitMode,
 } from '../../../shared/readers';
-import type { ItemOutcome } from '../../../shared/items';
-import type { Submission } from '../../../shared/jobs';
-import {
-	perJobCallbacks,
-	pollJobsInto,
-	settle,
-	submitThenPause,
-	submitThenWait,
-	waitsForCallbacks,
-} from '../../../shared/jobs';
-import { readCollection } from '../../../shared/parameters';
-import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { readText } from '../../../shared/transcript';
 import {
 	asJob,
@@ -35,25 +32,25 @@ import {
 	getJob,
 	jobEndedError,
 	normalizeJob,
-	readCreateParameters,
-	readJobStream,
+	noJobIdError,
 } from '../../api';
 import { LANGUAGE_OPTIONS } from '../../languages';
+import { readCreateParameters } from '../../parameters';
+import { readJobStream } from '../../stream';
 
 const show = { resource: ['job'], operation: ['create'] };
 
+/** Where the audio fields differ from the shared ones: Speech is Cheap downloads URLs itself. */
+const AUDIO_FIELD_CHANGES: Record<string, Partial<INodeProperties>> = {
+	audioUrl: {
+		description:
+			'Public URL of the audio or video file (6 seconds to 24 hours). Speech is Cheap downloads it itself.',
+	},
+	inputType: { default: 'url' },
+};
+
 export const description: INodeProperties[] = [
-	...audioInputFields(show).map((field) =>
-		field.name === 'audioUrl'
-			? {
-					...field,
-					description:
-						'Public URL of the audio or video file (6 seconds to 24 hours). Speech is Cheap downloads it itself.',
-				}
-			: field.name === 'inputType'
-				? { ...field, default: 'url' }
-				: field,
-	),
+	...audioInputFields(show).map((field) => ({ ...field, ...AUDIO_FIELD_CHANGES[field.name] })),
 	...waitFields(show, ['poll', 'callback', 'none', 'stream'], {
 		mode: 'poll',
 		intervalSeconds: 10,
@@ -167,8 +164,128 @@ const PROVIDER = {
 	providerName: 'Speech is Cheap',
 	laterOperation: 'Get',
 	credentialType: 'speechIsCheapApi',
+	waitModes: ['poll', 'callback', 'none', 'stream'] as const,
 };
-const WAIT_MODES = ['poll', 'callback', 'none', 'stream'] as const;
+type CreateWaitMode = (typeof PROVIDER.waitModes)[number];
+const POLL = { ...PROVIDER, minIntervalSeconds: 0.1 };
+
+/** What one item created: the job as created, or (Stream) the job being read from its event stream. */
+interface Created {
+	waitMode: CreateWaitMode;
+	job: IDataObject | Promise<IDataObject>;
+	jobId?: string | null;
+	poll?: PollSettings;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	if (waitsForCallbacks(this, items.length, PROVIDER.waitModes)) {
+		const submitOne = async (itemIndex: number, callbackUrl: string) =>
+			await createForCallback(this, itemIndex, callbackUrl);
+		return await submitThenPause(this, items, PROVIDER, submitOne);
+	}
+	const run = new ItemRun(this, items.length);
+	const created = await run.each(async (itemIndex) => await create(this, itemIndex));
+	// Streams are read meanwhile: each was opened when its job was created.
+	const polled = await pollCreated(this, created);
+	for (const job of created) {
+		await run.settle(job.itemIndex, async () => await outputOf(this, job, polled));
+	}
+	return run.output();
+}
+
+/** Poll Until Done, Stream or Don't Wait: reads the item's settings, then creates its job. */
+async function create(context: IExecuteFunctions, itemIndex: number): Promise<Created> {
+	const waitMode = readWaitMode(context, itemIndex, PROVIDER.waitModes);
+	const poll = waitMode === 'poll' ? readPollSettings(context, itemIndex, POLL) : undefined;
+	const parameters = readOptions(context, itemIndex);
+	readOutputSettings(context, itemIndex); // checked before a job is paid for
+	if (waitMode === 'stream') parameters.can_stream_output = true;
+	const body = await createJob(
+		context,
+		itemIndex,
+		await readAudioInput(context, itemIndex),
+		parameters,
+	);
+	if (waitMode !== 'stream') {
+		const job = asJob(context, body, itemIndex);
+		return { waitMode, job, jobId: readText(job.id), poll };
+	}
+	// Each stream is read at once, so every item's stream is consumed while the others run.
+	const reading = readJobStream(context, body, itemIndex);
+	reading.catch(() => undefined); // its error is the item's, when its output is built
+	return { waitMode, job: reading };
+}
+
+/** Wait for Callback: the job is created with this execution's callback URL as its webhook. */
+async function createForCallback(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	callbackUrl: string,
+): Promise<string> {
+	const parameters = readOptions(context, itemIndex);
+	if (parameters.webhook_url) throw webhookOptionConflict(context, itemIndex);
+	parameters.webhook_url = callbackUrl;
+	const body = await createJob(
+		context,
+		itemIndex,
+		await readAudioInput(context, itemIndex),
+		parameters,
+	);
+	const jobId = readText(asJob(context, body, itemIndex).id);
+	if (!jobId) throw noJobIdError(context, itemIndex);
+	return jobId;
+}
+
+/**
+ * Polls the jobs of the items that chose Poll Until Done, all together; each item keeps its own
+ * Poll Interval and Max Wait. A job without an ID cannot be polled: its item fails in `outputOf`.
+ */
+async function pollCreated(
+	context: IExecuteFunctions,
+	created: Array<ItemValue<Created>>,
+): Promise<Map<number, PollResult<IDataObject>>> {
+	const jobs: PendingJob[] = created.flatMap(({ itemIndex, value: { jobId, poll } }) =>
+		poll && jobId
+			? [{ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs }]
+			: [],
+	);
+	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
+	const settings = created.find(({ value }) => value.poll)?.value.poll;
+	return await pollJobs(context, jobs, check, settings);
+}
+
+/** The item's transcript, from the job as created (Don't Wait), streamed, or polled to its end. */
+async function outputOf(
+	context: IExecuteFunctions,
+	{ itemIndex, value: created }: ItemValue<Created>,
+	polled: Map<number, PollResult<IDataObject>>,
+): Promise<INodeExecutionData> {
+	if (created.waitMode === 'none')
+		return await jobItem(context, itemIndex, await created.job, false);
+	if (created.waitMode === 'stream')
+		return await jobItem(context, itemIndex, await created.job, true);
+	const result = polled.get(itemIndex);
+	if (!result) throw noJobIdError(context, itemIndex);
+	if ('error' in result) throw result.error;
+	return await jobItem(context, itemIndex, result.result, true);
+}
+
+/** A job's output item; `mustBeDone`: a job that ended another way fails the item. */
+async function jobItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	job: IDataObject,
+	mustBeDone: boolean,
+): Promise<INodeExecutionData> {
+	const normalized = normalizeJob(context, job, itemIndex);
+	if (mustBeDone && normalized.status !== 'completed') {
+		throw jobEndedError(context, String(normalized.jobId ?? ''), job, itemIndex);
+	}
+	return await transcriptItem(context, itemIndex, normalized, job);
+}
 
 function readOptions(context: IExecuteFunctions, itemIndex: number) {
 	return readCreateParameters(
@@ -176,124 +293,6 @@ function readOptions(context: IExecuteFunctions, itemIndex: number) {
 		itemIndex,
 		readCollection(context, itemIndex, { name: 'options', displayName: 'Options' }),
 	);
-}
-
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	if (waitsForCallbacks(this, items.length, WAIT_MODES)) {
-		const provider = { ...PROVIDER, waitModes: WAIT_MODES };
-		return await submitThenPause(this, items, provider, async (itemIndex, callbackUrl) => {
-			const parameters = readOptions(this, itemIndex);
-			if (parameters.webhook_url) throw webhookOptionConflict(this, itemIndex);
-			parameters.webhook_url = callbackUrl;
-			const body = await createJob(
-				this,
-				itemIndex,
-				await readAudioInput(this, itemIndex),
-				parameters,
-			);
-			const jobId = readText(asJob(this, body, itemIndex).id);
-			if (!jobId)
-				throw new NodeOperationError(this.getNode(), 'Speech is Cheap returned no job ID', {
-					itemIndex,
-				});
-			return jobId;
-		});
-	}
-	let pollSettings: PollSettings | undefined;
-	const itemPolls = new Map<number, PollSettings>();
-	const submit = async (itemIndex: number): Promise<Submission<Answer>> => {
-		const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
-		if (waitMode === 'poll') {
-			// One wait serves all items; each keeps its own Poll Interval and Max Wait.
-			const settings = readPollSettings(this, itemIndex, {
-				providerName: 'Speech is Cheap',
-				laterOperation: 'Get',
-				minIntervalSeconds: 0.1,
-			});
-			itemPolls.set(itemIndex, settings);
-			pollSettings ??= settings;
-		}
-		const parameters = readOptions(this, itemIndex);
-		readOutputSettings(this, itemIndex); // checked before a job is paid for
-		if (waitMode === 'stream') parameters.can_stream_output = true;
-		const body = await createJob(
-			this,
-			itemIndex,
-			await readAudioInput(this, itemIndex),
-			parameters,
-		);
-		if (waitMode === 'stream') {
-			// Each stream is read at once, so every item's stream is consumed while the others run.
-			const reading = readJobStream(this, body, itemIndex);
-			reading.catch(() => undefined);
-			return { itemIndex, waitMode, jobId: null, answer: reading };
-		}
-		const job = asJob(this, body, itemIndex);
-		return { itemIndex, waitMode, jobId: readText(job.id) ?? null, answer: job };
-	};
-	return await submitThenWait(this, items, submit, async (submissions, outcomes) => {
-		await waitForJobs(this, submissions, outcomes, pollSettings, itemPolls);
-	});
-}
-
-/** A job as created, or (Stream) the job being read from its event stream. */
-type Answer = IDataObject | Promise<IDataObject>;
-
-/** The one place that decides how a submitted job is waited for, per wait mode. */
-async function waitForJobs(
-	context: IExecuteFunctions,
-	submissions: Array<Submission<Answer>>,
-	outcomes: Map<number, ItemOutcome>,
-	pollSettings: PollSettings | undefined,
-	itemPolls: Map<number, PollSettings>,
-): Promise<void> {
-	const finish = async (itemIndex: number, job: IDataObject, expectDone: boolean) =>
-		await settle(context, itemIndex, async () => {
-			const normalized = normalizeJob(context, job, itemIndex);
-			if (expectDone && normalized.status !== 'completed') {
-				throw jobEndedError(context, String(normalized.jobId ?? ''), job, itemIndex);
-			}
-			return await transcriptItem(context, itemIndex, normalized, job);
-		});
-
-	const polled: PendingJob[] = [];
-	const streamed: Array<Promise<void>> = [];
-	for (const { itemIndex, waitMode, jobId, answer } of submissions) {
-		if (waitMode === 'none') outcomes.set(itemIndex, await finish(itemIndex, await answer, false));
-		else if (waitMode === 'stream') {
-			streamed.push(
-				(async () => {
-					const job = await settle(context, itemIndex, async () => ({ json: await answer }));
-					outcomes.set(
-						itemIndex,
-						'error' in job ? job : await finish(itemIndex, job.output[0].json, true),
-					);
-				})(),
-			);
-		} else if (jobId) {
-			const { intervalMs, maxWaitMs } = itemPolls.get(itemIndex)!;
-			polled.push({ jobId, itemIndex, intervalMs, maxWaitMs });
-		} else {
-			outcomes.set(itemIndex, {
-				error: new NodeOperationError(context.getNode(), 'Speech is Cheap returned no job ID', {
-					itemIndex,
-				}),
-			});
-		}
-	}
-	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
-	const polling = pollJobsInto(
-		context,
-		polled,
-		check,
-		pollSettings,
-		outcomes,
-		async (itemIndex, job) => await finish(itemIndex, job, true),
-	);
-	await Promise.all([...streamed, polling]);
 }
 
 /** How a run waiting for Speech is Cheap callbacks checks and finishes its jobs. */

@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import { jobIdField, outputFields } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
 import { readJobId } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { readFieldName, readOption } from '../../../shared/parameters';
 import type { SubtitleFormat } from '../../../shared/subtitles';
 import { subtitleFile } from '../../../shared/subtitles';
@@ -46,51 +45,57 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
+const FORMAT = { name: 'format', displayName: 'Format' };
+const FORMATS = ['json', 'srt', 'vtt'] as const;
+const FILE_FIELD = { name: 'binaryPropertyName', displayName: 'Put Output File in Field' };
+
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex, 'Create');
-		const format = readOption<SubtitleFormat | 'json'>(
-			this,
-			itemIndex,
-			{ name: 'format', displayName: 'Format' },
-			['json', 'srt', 'vtt'],
-			'json',
+	const jobId = readJobId(this, itemIndex, 'Create');
+	const format = readOption<SubtitleFormat | 'json'>(this, itemIndex, FORMAT, FORMATS, 'json');
+	if (format === 'json') return [await jobItem(this, jobId, itemIndex)];
+	const property = readFieldName(this, itemIndex, FILE_FIELD, 'subtitles');
+	return [await subtitlesItem(this, jobId, format, property, itemIndex)];
+}
+
+/** The job with its transcript, shaped by the output fields. */
+async function jobItem(
+	context: IExecuteFunctions,
+	jobId: string,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const job = asJob(context, await getJob(context, jobId, itemIndex), itemIndex);
+	return await transcriptItem(context, itemIndex, normalizeJob(context, job, itemIndex), job);
+}
+
+/** The subtitles Speech is Cheap made, as a binary file in `property`. */
+async function subtitlesItem(
+	context: IExecuteFunctions,
+	jobId: string,
+	format: SubtitleFormat,
+	property: string,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const body = await getJob(context, jobId, itemIndex, { format });
+	// Unfinished jobs answer JSON whatever the format asked for.
+	if (typeof body !== 'string' || !isSubtitles(body, format)) {
+		const status =
+			body && typeof body === 'object'
+				? mapStatus((body as { status?: unknown }).status)
+				: undefined;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Speech is Cheap job ${jobId} has no subtitles yet`,
+			{
+				itemIndex,
+				description: `The job is ${status ?? 'not completed'}: subtitles exist only for completed jobs. Get it again once it is completed.`,
+			},
 		);
-		const property =
-			format === 'json'
-				? ''
-				: readFieldName(
-						this,
-						itemIndex,
-						{ name: 'binaryPropertyName', displayName: 'Put Output File in Field' },
-						'subtitles',
-					);
-		if (format === 'json') {
-			const job = asJob(this, await getJob(this, jobId, itemIndex), itemIndex);
-			return [await transcriptItem(this, itemIndex, normalizeJob(this, job, itemIndex), job)];
-		}
-		const body = await getJob(this, jobId, itemIndex, { format });
-		// Unfinished jobs answer JSON whatever the format asked for.
-		if (typeof body !== 'string' || !isSubtitles(body, format)) {
-			const status =
-				body && typeof body === 'object'
-					? mapStatus((body as { status?: unknown }).status)
-					: undefined;
-			throw new NodeOperationError(
-				this.getNode(),
-				`Speech is Cheap job ${jobId} has no subtitles yet`,
-				{
-					itemIndex,
-					description: `The job is ${status ?? 'not completed'}: subtitles exist only for completed jobs. Get it again once it is completed.`,
-				},
-			);
-		}
-		const binary = await subtitleFile(this, body, format, `transcript-${jobId}`);
-		return [{ json: { jobId, format }, binary: { [property]: binary } }];
-	});
+	}
+	const binary = await subtitleFile(context, body, format, `transcript-${jobId}`);
+	return { json: { jobId, format }, binary: { [property]: binary } };
 }
 
 function isSubtitles(text: string, format: SubtitleFormat): boolean {
