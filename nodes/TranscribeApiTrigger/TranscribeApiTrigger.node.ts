@@ -197,7 +197,7 @@ async function outputItems(
 		resultUrl: readText(body.result_url),
 		expiresAt: readText(body.expires_at),
 	};
-	if (event === 'failed') summary.error = failureMessage(jobId, body);
+	if (event === 'failed') summary.error = failureMessage(context, jobId, body);
 
 	const resultUrl = readText(body.result_url);
 	if (
