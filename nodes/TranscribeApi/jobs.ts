@@ -1,22 +1,18 @@
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkOutcome } from '../shared/answers';
 import type { CheckOutcome, PendingJob } from '../shared/polling';
-import { readText } from '../shared/transcript';
 import { apiRequest } from '../shared/transport';
 import type { UploadSource } from '../shared/upload';
-import type { FileResult } from './api';
 import {
 	asObject,
-	downloadResult,
 	getJob,
 	jobFailedError,
 	jobIdOf,
 	markUploadCompleted,
 	PATHS,
 	rawStatusOf,
-	splitResult,
 	statusOrFail,
 	TRANSCRIBE_API,
 } from './api';
@@ -127,39 +123,4 @@ export async function checkJob(
 	return checkOutcome(statusOrFail(context, data, job.itemIndex), data, () =>
 		jobFailedError(context, job.jobId, data, job.itemIndex),
 	);
-}
-
-/** Downloads a finished job's result (its signed result_url) and splits it into per-file results. */
-export async function readResult(
-	context: IExecuteFunctions | IWebhookFunctions,
-	data: IDataObject,
-	itemIndex: number,
-): Promise<{ files: FileResult[]; raw: unknown }> {
-	const jobId = jobIdOf(data) ?? '(unknown)';
-	const resultUrl = readText(data.result_url);
-	if (!resultUrl) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`TranscribeAPI job ${jobId} has no result yet (status "${rawStatusOf(data) ?? 'unknown'}")`,
-			{
-				itemIndex,
-				description:
-					'Wait until the job has finished (Get Job shows its status), then get the result.',
-			},
-		);
-	}
-	const raw = await downloadResult(context, resultUrl, itemIndex);
-	return { files: splitResult(raw), raw };
-}
-
-/** A job a callback reported as ended: its result when it completed, else the error it ended with. */
-export async function readFinishedResult(
-	context: IWebhookFunctions,
-	jobId: string,
-	data: IDataObject,
-	itemIndex: number,
-): Promise<{ files: FileResult[]; raw: unknown }> {
-	if (statusOrFail(context, data, itemIndex) !== 'completed')
-		throw jobFailedError(context, jobId, data, itemIndex);
-	return await readResult(context, data, itemIndex);
 }

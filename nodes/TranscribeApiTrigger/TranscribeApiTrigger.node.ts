@@ -18,14 +18,13 @@ import {
 	rejectCall,
 } from '../shared/webhook';
 import {
-	downloadResult,
 	failureMessage,
 	hasFileErrors,
 	mapStatus,
 	normalizeTranscript,
 	rawStatusOf,
-	splitResult,
 } from '../TranscribeApi/api';
+import { downloadResult, splitResult } from '../TranscribeApi/result';
 import { checkSignedCall } from '../TranscribeApi/signature';
 
 type EventName = 'completed' | 'completed_with_errors' | 'failed';

@@ -5,7 +5,7 @@ import type { ItemOutcome } from '../../../shared/items';
 import { forItem } from '../../../shared/items';
 import { isFinal, settle } from '../../../shared/jobs';
 import { getJob, jobIdOf, mapStatus, rawStatusOf, statusOrFail } from '../../api';
-import { readFinishedResult } from '../../jobs';
+import { readFinishedResult } from '../../result';
 import { checkSignedCall, fetchSigningKeys } from '../../signature';
 import type { JobResult } from './output';
 import { batchFileItems, singleFileItem } from './output';
@@ -49,10 +49,10 @@ export const callbacks: CallbackProvider<IDataObject> = {
 	},
 	async finish(context, jobs, data) {
 		const outcomes = new Map<number, ItemOutcome>();
-		const { jobId, itemIndex } = jobs[0];
+		const { jobId, itemIndex: first } = jobs[0]; // a batch's job is checked for its first item
 		let result: JobResult;
 		try {
-			result = { jobId, ...(await readFinishedResult(context, jobId, data, itemIndex)) };
+			result = { jobId, ...(await readFinishedResult(context, jobId, data, first)) };
 		} catch (error) {
 			for (const job of jobs)
 				outcomes.set(job.itemIndex, { error: forItem(context, error, job.itemIndex) });

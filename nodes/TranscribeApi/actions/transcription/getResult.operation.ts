@@ -3,9 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { jobIdField, outputFields } from '../../../shared/descriptions';
 import { readJobId, readOutputSettings } from '../../../shared/readers';
-import type { FileResult } from '../../api';
 import { failureMessage, getJob, statusOrFail } from '../../api';
-import { readResult } from '../../jobs';
+import type { FileResult } from '../../result';
+import { readResult } from '../../result';
 import type { JobResult } from './output';
 import { finishedTranscriptItem } from './output';
 

@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { OutputSettings } from '../../../shared/readers';
 import { buildTranscriptItem, transcriptItem } from '../../../shared/output';
-import type { FileResult } from '../../api';
+import type { FileResult } from '../../result';
 import { normalizeTranscript } from '../../api';
 
 /** One file of a finished job as an output item; a failed file becomes this item's error. */

@@ -25,7 +25,8 @@ import {
 	SYNC_MAX_BYTES,
 	TRANSCRIBE_API,
 } from '../../api';
-import { checkJob, readResult, runBigFileJob, runUrlJob } from '../../jobs';
+import { checkJob, runBigFileJob, runUrlJob } from '../../jobs';
+import { readResult } from '../../result';
 import { callbacks } from './callbacks';
 import type { TranscriptionRequest } from './fields';
 import {
