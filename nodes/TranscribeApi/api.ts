@@ -1,6 +1,14 @@
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { EndedJob } from '../shared/answers';
+import {
+	asObject as sharedAsObject,
+	jobEndedError,
+	statusFromWord,
+	unknownStatusError,
+} from '../shared/answers';
+import { parseSubtitles } from '../shared/subtitles';
 import type {
 	NormalizedTranscript,
 	TranscriptSegment,
@@ -8,7 +16,7 @@ import type {
 } from '../shared/transcript';
 import { readNumber, readText } from '../shared/transcript';
 import type { ApiContext, ProviderProfile } from '../shared/transport';
-import { apiRequest, plainErrorText } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
 
 export const TRANSCRIBE_API: ProviderProfile = {
 	name: 'TranscribeAPI',
@@ -111,15 +119,7 @@ export async function markUploadCompleted(
 }
 
 export function asObject(context: ApiContext, body: unknown, itemIndex: number): IDataObject {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	throw new NodeOperationError(
-		context.getNode(),
-		'TranscribeAPI sent an answer that is not a JSON object',
-		{
-			itemIndex,
-			description: `Received: ${String(body).slice(0, 200)}. Check the Base URL in the credential.`,
-		},
-	);
+	return sharedAsObject(context, body, itemIndex, { provider: 'TranscribeAPI' });
 }
 
 export function jobIdOf(data: IDataObject): string | null {
@@ -131,21 +131,32 @@ export function rawStatusOf(data: IDataObject): string | null {
 }
 
 /**
+ * The status words TranscribeAPI (and its SDK) uses. Only these are read: the shared vocabulary
+ * knows spellings TranscribeAPI never sends ("done"), and those stay unknown here.
+ */
+const STATUS_WORDS: Record<TranscriptStatus, string[]> = {
+	queued: ['uploading', 'verifying', 'queued', 'pending', 'created', 'importing'],
+	processing: ['processing', 'transcribing', 'running', 'in_progress'],
+	completed: [
+		'completed',
+		'result_available',
+		'completed_with_errors',
+		'result_available_with_errors',
+	],
+	failed: ['failed', 'insufficient_funds'],
+	canceled: ['canceled', 'cancelled', 'expired'],
+};
+const KNOWN_WORDS = new Set(Object.values(STATUS_WORDS).flat());
+
+/**
  * Maps TranscribeAPI's raw status to the shared one. Every `failed_*` value, and the SDK's
  * `insufficient_funds`, is a failure; an unknown word fails clearly rather than waiting forever.
  */
 export function mapStatus(raw: string | null): TranscriptStatus | undefined {
 	if (raw === null) return undefined;
-	const status = raw.trim().toLowerCase();
-	if (['uploading', 'verifying', 'queued', 'pending', 'created', 'importing'].includes(status))
-		return 'queued';
-	if (['processing', 'transcribing', 'running', 'in_progress'].includes(status))
-		return 'processing';
-	if (/^(completed|result_available)(_with_errors)?$/.test(status)) return 'completed';
-	if (status === 'failed' || status.startsWith('failed_') || status === 'insufficient_funds')
-		return 'failed';
-	if (['canceled', 'cancelled', 'expired'].includes(status)) return 'canceled';
-	return undefined;
+	const word = raw.trim().toLowerCase();
+	const family = word.startsWith('failed_') ? 'failed' : word; // failed_upload_size_mismatch, ...
+	return KNOWN_WORDS.has(family) ? statusFromWord(family, STATUS_WORDS) : undefined;
 }
 
 export function statusOrFail(
@@ -156,15 +167,9 @@ export function statusOrFail(
 	const raw = rawStatusOf(data);
 	const status = mapStatus(raw);
 	if (status) return status;
-	throw new NodeOperationError(
-		context.getNode(),
-		`TranscribeAPI reported an unknown job status "${raw ?? '(none)'}"`,
-		{
-			itemIndex,
-			description:
-				'Use Get Job to see the full answer, and report this status to the package maintainers.',
-		},
-	);
+	throw unknownStatusError(context, 'TranscribeAPI', raw, itemIndex, {
+		fix: 'Use Get Job to see the full answer, and report this status to the package maintainers.',
+	});
 }
 
 /** True for the batch statuses that carry per-file failures. */
@@ -172,11 +177,30 @@ export function hasFileErrors(raw: string | null): boolean {
 	return raw !== null && raw.trim().toLowerCase().endsWith('_with_errors');
 }
 
-/** A failed job's message: the status word says what went wrong (e.g. failed_upload_size_mismatch). */
-export function failureMessage(jobId: string, data: IDataObject): string {
-	const raw = rawStatusOf(data) ?? 'failed';
-	const detail = readText(data.error) ?? readText(data.message);
-	return `TranscribeAPI job ${jobId} ended with status "${raw}"${detail ? `: ${plainErrorText(detail)}` : ''}`;
+/** How a job ended without a transcript: its status word says what went wrong (e.g. failed_upload_size_mismatch). */
+function endedJob(jobId: string, data: IDataObject): EndedJob {
+	return {
+		provider: 'TranscribeAPI',
+		jobId,
+		ended: `ended with status "${rawStatusOf(data) ?? 'failed'}"`,
+		reason: readText(data.error) ?? readText(data.message),
+		fix: 'See the status for the reason (for example failed_insufficient_credits: top up; failed_upload_size_mismatch: run the node again).',
+	};
+}
+
+/** `TranscribeAPI job X ended with status "failed_...": detail`, with what to do about it. */
+export function jobFailedError(
+	context: ApiContext,
+	jobId: string,
+	data: IDataObject,
+	itemIndex: number | undefined,
+): NodeOperationError {
+	return jobEndedError(context, endedJob(jobId, data), itemIndex);
+}
+
+/** The same failure as a line of text (the trigger's summary, Get Result's error). */
+export function failureMessage(context: ApiContext, jobId: string, data: IDataObject): string {
+	return jobFailedError(context, jobId, data, undefined).message;
 }
 
 /**
@@ -255,143 +279,7 @@ function joinSegments(segments: TranscriptSegment[]): string | null {
 		.join(' ');
 }
 
-/** Parses WebVTT cues (MM:SS.mmm or HH:MM:SS.mmm) into segments. */
-export function segmentsFromVtt(vtt: string): TranscriptSegment[] {
-	const segments: TranscriptSegment[] = [];
-	const blocks = vtt
-		.replace(/\\n/g, '\n')
-		.replace(/\r/g, '')
-		.split(/\n\s*\n/);
-	for (const block of blocks) {
-		const lines = block.split('\n');
-		const timingIndex = lines.findIndex((line) => line.includes('-->'));
-		if (timingIndex < 0) continue;
-		const [from, to] = lines[timingIndex]
-			.split('-->')
-			.map((part) => vttSeconds(part.trim().split(/\s+/)[0]));
-		const text = lines
-			.slice(timingIndex + 1)
-			.join(' ')
-			.trim();
-		if (from !== undefined && to !== undefined && text)
-			segments.push({ start: from, end: to, text });
-	}
-	return segments;
-}
-
-function vttSeconds(stamp: string): number | undefined {
-	const match = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})$/.exec(stamp);
-	if (!match) return undefined;
-	const [, hours, minutes, seconds, ms] = match;
-	return (
-		Number(hours ?? 0) * 3600 +
-		Number(minutes) * 60 +
-		Number(seconds) +
-		Number(ms.padEnd(3, '0')) / 1000
-	);
-}
-
-/** One file's outcome inside a job result. */
-export interface FileResult {
-	referenceId: string | null;
-	error: string | null;
-	body: unknown;
-}
-
-/**
- * Splits a job result into per-file results. Nothing public fixes the result document's shape,
- * so this accepts a single transcript, an array of files, or an object holding one under
- * `files`, `results` or `items`; a file may carry its transcript inline or under `result` /
- * `transcript`, and fails when it has a failed status or an error.
- */
-export function splitResult(body: unknown): FileResult[] {
-	const list = Array.isArray(body)
-		? body
-		: ['files', 'results', 'items']
-				.map((key) => (body as IDataObject | undefined)?.[key])
-				.find(
-					(value) =>
-						Array.isArray(value) && value.some((entry) => entry && typeof entry === 'object'),
-				);
-	if (!Array.isArray(list) || (Array.isArray(body) && !isFileList(list))) {
-		return [{ referenceId: null, error: null, body }];
-	}
-	return (list as IDataObject[]).map((file) => {
-		const referenceId = readText(file.reference_id) ?? readText(file.file_id) ?? readText(file.id);
-		const status = readText(file.status) ?? '';
-		const errorValue = file.error as unknown;
-		const errorText =
-			typeof errorValue === 'string'
-				? errorValue
-				: errorValue && typeof errorValue === 'object'
-					? (readText((errorValue as IDataObject).message) ??
-						readText((errorValue as IDataObject).code))
-					: null;
-		const failed = mapStatus(status) === 'failed' || (errorText !== null && errorText !== '');
-		const inner = file.result ?? file.transcript ?? file.transcription;
-		return {
-			referenceId,
-			error: failed ? (errorText ?? `status "${status}"`) : null,
-			body: inner ?? file,
-		};
-	});
-}
-
-/** A bare array of segments (the `exclude` quirk) is not a list of files. */
-function isFileList(list: unknown[]): boolean {
-	return list.some(
-		(entry) =>
-			entry &&
-			typeof entry === 'object' &&
-			['reference_id', 'file_id', 'result', 'transcript', 'error', 'status'].some(
-				(key) => key in (entry as IDataObject),
-			),
-	);
-}
-
-/** Downloads a signed result URL. It carries its own signature, so no API key is sent with it. */
-export async function downloadResult(
-	context: IExecuteFunctions | IWebhookFunctions,
-	resultUrl: string,
-	itemIndex: number,
-): Promise<unknown> {
-	// The signed URL is complete as given (no credential): it goes through the shared transport as
-	// its own address, so a dropped connection or a 5xx is retried like any other read.
-	const response = await apiRequest<unknown>(context, TRANSCRIBE_API, {
-		method: 'GET',
-		baseUrl: '',
-		path: resultUrl,
-		authenticate: false,
-		itemIndex,
-	}).catch(
-		async (error: unknown) => await Promise.reject(resultDownloadError(context, error, itemIndex)),
-	);
-	return typeof response.body === 'string' ? parseMaybeJson(response.body) : response.body;
-}
-
-function resultDownloadError(
-	context: IExecuteFunctions | IWebhookFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeOperationError {
-	const httpCode = (error as { httpCode?: string | null }).httpCode;
-	const reason = httpCode
-		? `HTTP ${httpCode}${httpCode === '403' ? ' (the signed URL may have expired: result URLs are valid for 7 days)' : ''}`
-		: (error as Error).message;
-	return new NodeOperationError(
-		context.getNode(),
-		`Could not download the TranscribeAPI result: ${reason}`,
-		{
-			itemIndex,
-			description: 'Run Get Job to get a fresh result URL, then Get Result again.',
-		},
-	);
-}
-
-function parseMaybeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
+/** TranscribeAPI's VTT cues as segments (its documented answers show the VTT's line breaks escaped). */
+function segmentsFromVtt(vtt: string): TranscriptSegment[] {
+	return parseSubtitles(vtt, { escapedLineBreaks: true });
 }

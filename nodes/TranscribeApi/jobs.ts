@@ -1,23 +1,18 @@
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CheckOutcome, PendingJob, PollResult, PollSettings } from '../shared/polling';
-import { pollUntilDone } from '../shared/polling';
-import { readText } from '../shared/transcript';
-import type { ApiContext } from '../shared/transport';
+import { checkOutcome } from '../shared/answers';
+import type { CheckOutcome, PendingJob } from '../shared/polling';
 import { apiRequest } from '../shared/transport';
 import type { UploadSource } from '../shared/upload';
-import type { FileResult } from './api';
 import {
 	asObject,
-	downloadResult,
-	failureMessage,
 	getJob,
+	jobFailedError,
 	jobIdOf,
 	markUploadCompleted,
 	PATHS,
 	rawStatusOf,
-	splitResult,
 	statusOrFail,
 	TRANSCRIBE_API,
 } from './api';
@@ -47,6 +42,18 @@ async function createJob(
 	return data;
 }
 
+/** A big-file job (the documented route), from a stored file or a URL: its ID and the creation answer. */
+async function createBigFileJob(
+	context: IExecuteFunctions,
+	file: IDataObject,
+	fields: IDataObject,
+	itemIndex: number,
+): Promise<{ jobId: string; created: IDataObject }> {
+	const body = { type: 'big_file', ...file, ...fields };
+	const created = await createJob(context, PATHS.createJob, body, itemIndex);
+	return { jobId: jobIdOf(created)!, created };
+}
+
 /**
  * A big-file job for a stored file: create it, upload the file as instructed, mark the upload
  * complete. Returns the job's ID.
@@ -57,13 +64,12 @@ export async function runBigFileJob(
 	fields: IDataObject,
 	itemIndex: number,
 ): Promise<string> {
-	const created = await createJob(
+	const { jobId, created } = await createBigFileJob(
 		context,
-		PATHS.createJob,
-		{ type: 'big_file', size_bytes: source.size, content_type: source.mimeType, ...fields },
+		{ size_bytes: source.size, content_type: source.mimeType },
+		fields,
 		itemIndex,
 	);
-	const jobId = jobIdOf(created)!;
 	const upload = uploadsByReference(created).values().next().value;
 	if (!upload) {
 		throw new NodeOperationError(
@@ -88,13 +94,12 @@ export async function runUrlJob(
 	fields: IDataObject,
 	itemIndex: number,
 ): Promise<string> {
-	const created = await createJob(
+	const { jobId, created } = await createBigFileJob(
 		context,
-		PATHS.createJob,
-		{ type: 'big_file', source: { type: 'url', url }, ...fields },
+		{ source: { type: 'url', url } },
+		fields,
 		itemIndex,
 	);
-	const jobId = jobIdOf(created)!;
 	// An import starts by itself; a job still waiting for uploads needs the signal.
 	if (rawStatusOf(created)?.toLowerCase() === 'uploading')
 		await markUploadCompleted(context, jobId, itemIndex);
@@ -115,53 +120,7 @@ export async function checkJob(
 	job: PendingJob,
 ): Promise<CheckOutcome<IDataObject>> {
 	const data = await getJob(context, job.jobId, job.itemIndex, false);
-	const status = statusOrFail(context, data, job.itemIndex);
-	if (status === 'completed') return { done: true, result: data };
-	if (status === 'failed' || status === 'canceled')
-		throw jobFailedError(context, job.jobId, data, job.itemIndex);
-	return { done: false };
-}
-
-export function jobFailedError(
-	context: ApiContext,
-	jobId: string,
-	data: IDataObject,
-	itemIndex: number,
-): NodeOperationError {
-	return new NodeOperationError(context.getNode(), failureMessage(jobId, data), {
-		itemIndex,
-		description:
-			'See the status for the reason (for example failed_insufficient_credits: top up; failed_upload_size_mismatch: run the node again).',
-	});
-}
-
-export async function waitForJobs(
-	context: IExecuteFunctions,
-	jobs: PendingJob[],
-	settings: PollSettings,
-): Promise<Map<string, PollResult<IDataObject>>> {
-	return await pollUntilDone(context, jobs, async (job) => await checkJob(context, job), settings);
-}
-
-/** Downloads a finished job's result (its signed result_url) and splits it into per-file results. */
-export async function readResult(
-	context: IExecuteFunctions | IWebhookFunctions,
-	data: IDataObject,
-	itemIndex: number,
-): Promise<{ files: FileResult[]; raw: unknown }> {
-	const jobId = jobIdOf(data) ?? '(unknown)';
-	const resultUrl = readText(data.result_url);
-	if (!resultUrl) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`TranscribeAPI job ${jobId} has no result yet (status "${rawStatusOf(data) ?? 'unknown'}")`,
-			{
-				itemIndex,
-				description:
-					'Wait until the job has finished (Get Job shows its status), then get the result.',
-			},
-		);
-	}
-	const raw = await downloadResult(context, resultUrl, itemIndex);
-	return { files: splitResult(raw), raw };
+	return checkOutcome(statusOrFail(context, data, job.itemIndex), data, () =>
+		jobFailedError(context, job.jobId, data, job.itemIndex),
+	);
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ItemRun } from '../shared/items';
+import { forItem } from '../shared/items';
 import type { PartUrl } from '../shared/parts';
 import {
 	completeMultipart,
@@ -181,4 +183,80 @@ function badInstructions(
 		description:
 			'The upload cannot continue. Run the node again; if it persists, report it to the package maintainers.',
 	});
+}
+
+/** Files of a batch uploaded at the same time (each multipart file also sends its parts in parallel). */
+const FILE_CONCURRENCY = 3;
+
+/** One input item's file in a batch job. */
+export interface BatchUpload {
+	itemIndex: number;
+	referenceId: string;
+	/** The stored file to upload; none for a URL, which TranscribeAPI imports itself. */
+	source?: UploadSource;
+}
+
+/**
+ * Uploads the batch's files, a few at a time, as the job's answer instructs. A file that cannot be
+ * uploaded fails its own item.
+ */
+export async function uploadBatchFiles(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	jobId: string,
+	created: IDataObject,
+	files: BatchUpload[],
+): Promise<void> {
+	const uploads = uploadsByReference(created);
+	const toUpload = files.filter((file) => file.source);
+	for (let start = 0; start < toUpload.length; start += FILE_CONCURRENCY) {
+		await Promise.all(
+			toUpload.slice(start, start + FILE_CONCURRENCY).map(async (file) => {
+				try {
+					await uploadBatchFile(context, jobId, uploads.get(file.referenceId), file);
+				} catch (error) {
+					failUpload(context, run, file.itemIndex, error);
+				}
+			}),
+		);
+	}
+}
+
+/** One file of a batch; an expired upload URL is replaced through upload-urls (the docs' route for batch uploads). */
+async function uploadBatchFile(
+	context: IExecuteFunctions,
+	jobId: string,
+	upload: IDataObject | undefined,
+	{ itemIndex, referenceId, source }: BatchUpload,
+): Promise<void> {
+	if (!upload) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`TranscribeAPI sent no upload instructions for ${referenceId} of job ${jobId}`,
+			{ itemIndex },
+		);
+	}
+	await uploadFile(
+		context,
+		jobId,
+		source!,
+		upload,
+		itemIndex,
+		async () => await freshBatchUpload(context, jobId, referenceId, itemIndex),
+	);
+}
+
+/**
+ * A file that could not be uploaded: with Continue On Fail only its item fails (the other files go
+ * into a new job); otherwise the node stops at once, as `ItemRun.each` would stop it (the uploads
+ * run a few at a time, so they cannot be a step of `each`).
+ */
+function failUpload(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	itemIndex: number,
+	error: unknown,
+): void {
+	if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
+	run.fail(itemIndex, error);
 }

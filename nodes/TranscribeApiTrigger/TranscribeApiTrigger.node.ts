@@ -18,14 +18,13 @@ import {
 	rejectCall,
 } from '../shared/webhook';
 import {
-	downloadResult,
 	failureMessage,
 	hasFileErrors,
 	mapStatus,
 	normalizeTranscript,
 	rawStatusOf,
-	splitResult,
 } from '../TranscribeApi/api';
+import { downloadResult, splitResult } from '../TranscribeApi/result';
 import { checkSignedCall } from '../TranscribeApi/signature';
 
 type EventName = 'completed' | 'completed_with_errors' | 'failed';
@@ -197,7 +196,7 @@ async function outputItems(
 		resultUrl: readText(body.result_url),
 		expiresAt: readText(body.expires_at),
 	};
-	if (event === 'failed') summary.error = failureMessage(jobId, body);
+	if (event === 'failed') summary.error = failureMessage(context, jobId, body);
 
 	const resultUrl = readText(body.result_url);
 	if (

@@ -61,17 +61,35 @@ export async function subtitleFile(
 
 /** Reads "HH:MM:SS,mmm", "HH:MM:SS.mmm" or "MM:SS.mmm" as seconds. */
 function parseTimestamp(value: string): number {
-	const parts = value.trim().replace(',', '.').split(':').map(Number);
-	return parts.reduce((total, part) => total * 60 + part, 0);
+	const [clock, fraction, ...rest] = value.trim().replace(',', '.').split('.');
+	if (rest.length > 0) return NaN;
+	const seconds = clock
+		.split(':')
+		.map(Number)
+		.reduce((total, part) => total * 60 + part, 0);
+	// Whole seconds plus the fraction on its own, so "05:35.857" reads as 335.857 (not 335.85699999999997).
+	return fraction === undefined ? seconds : seconds + Number(fraction) / 10 ** fraction.length;
+}
+
+export interface SubtitleReading {
+	/**
+	 * The line breaks may come escaped, as the two characters `\n` (TranscribeAPI's documented
+	 * answers show the VTT so): read them as line breaks.
+	 */
+	escapedLineBreaks?: boolean;
 }
 
 /**
  * Reads SRT or VTT subtitles back into timed segments (cue text, VTT voice tags as speakers), for
  * providers that answer with a subtitles file. Cues without a valid timing line are skipped.
  */
-export function parseSubtitles(content: string): TranscriptSegment[] {
+export function parseSubtitles(
+	content: string,
+	reading: SubtitleReading = {},
+): TranscriptSegment[] {
 	const segments: TranscriptSegment[] = [];
-	for (const block of content.replace(/\r\n?/g, '\n').split(/\n{2,}/)) {
+	const source = reading.escapedLineBreaks ? content.replace(/\\n/g, '\n') : content;
+	for (const block of source.replace(/\r\n?/g, '\n').split(/\n{2,}/)) {
 		const lines = block.split('\n').filter((line) => line.trim() !== '');
 		const timingIndex = lines.findIndex((line) => line.includes('-->'));
 		if (timingIndex < 0) continue;

@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Operation } from '../../shared/items';
+import type { OperationMap } from '../../shared/items';
 import { routeToOperation } from '../../shared/items';
 import * as transcription from './transcription/Transcription.resource';
 
-const resources: Record<string, Record<string, Operation>> = {
+const operations: OperationMap<{
+	transcription: 'transcribe' | 'transcribeBatch' | 'getJob' | 'getResult';
+}> = {
 	transcription: {
 		transcribe: transcription.transcribe,
 		transcribeBatch: transcription.transcribeBatch,
@@ -14,5 +16,5 @@ const resources: Record<string, Record<string, Operation>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeToOperation(this, resources);
+	return await routeToOperation(this, operations);
 }

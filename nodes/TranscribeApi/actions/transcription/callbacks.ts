@@ -5,9 +5,10 @@ import type { ItemOutcome } from '../../../shared/items';
 import { forItem } from '../../../shared/items';
 import { isFinal, settle } from '../../../shared/jobs';
 import { getJob, jobIdOf, mapStatus, rawStatusOf, statusOrFail } from '../../api';
-import { jobFailedError, readResult } from '../../jobs';
+import { readFinishedResult } from '../../result';
 import { checkSignedCall, fetchSigningKeys } from '../../signature';
-import { finishedTranscriptItem, matchResults } from './output';
+import type { JobResult } from './output';
+import { batchFileItems, singleFileItem } from './output';
 
 /** Signed callbacks older than this (or as far in the future) are refused. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -48,47 +49,26 @@ export const callbacks: CallbackProvider<IDataObject> = {
 	},
 	async finish(context, jobs, data) {
 		const outcomes = new Map<number, ItemOutcome>();
-		const { jobId, itemIndex } = jobs[0];
-		let read;
+		const { jobId, itemIndex: first } = jobs[0]; // a batch's job is checked for its first item
+		let result: JobResult;
 		try {
-			if (statusOrFail(context, data, itemIndex) !== 'completed')
-				throw jobFailedError(context, jobId, data, itemIndex);
-			read = await readResult(context, data, itemIndex);
+			result = { jobId, ...(await readFinishedResult(context, jobId, data, first)) };
 		} catch (error) {
 			for (const job of jobs)
 				outcomes.set(job.itemIndex, { error: forItem(context, error, job.itemIndex) });
 			return outcomes;
 		}
-		const { files, raw } = read;
-		const byReference = matchResults(
+		const fileItem = batchFileItems(
+			result,
 			jobs.flatMap((job) => (job.reference ? [job.reference] : [])),
-			files,
 		);
-		for (const job of jobs) {
-			const outcome = await settle(context, job.itemIndex, async () => {
-				if (!job.reference) {
-					return await finishedTranscriptItem(
-						context,
-						job.itemIndex,
-						jobId,
-						files[0],
-						raw,
-						job.settings,
-					);
-				}
-				const file = byReference.get(job.reference);
-				const item = await finishedTranscriptItem(
-					context,
-					job.itemIndex,
-					jobId,
-					file,
-					file?.body ?? raw,
-					job.settings,
-				);
-				item.json.referenceId = job.reference;
-				return item;
-			});
-			outcomes.set(job.itemIndex, outcome);
+		for (const { itemIndex, reference, settings } of jobs) {
+			const outcome = await settle(context, itemIndex, async () =>
+				reference
+					? await fileItem(context, itemIndex, reference, settings)
+					: await singleFileItem(context, itemIndex, result, settings),
+			);
+			outcomes.set(itemIndex, outcome);
 		}
 		return outcomes;
 	},

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/items';
 import { jobIdField } from '../../../shared/descriptions';
 import { readJobId } from '../../../shared/readers';
 import { getJob, mapStatus, rawStatusOf } from '../../api';
@@ -12,12 +11,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** GET /v1/transcribe/{job_id}: the job as TranscribeAPI describes it, plus its status in the shared words. */
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const data = await getJob(this, readJobId(this, itemIndex), itemIndex);
-		return [{ json: { ...data, state: mapStatus(rawStatusOf(data)) ?? 'unknown' } }];
-	});
+	const data = await getJob(this, readJobId(this, itemIndex), itemIndex);
+	return [{ json: { ...data, state: mapStatus(rawStatusOf(data)) ?? 'unknown' } }];
 }

@@ -3,9 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { jobIdField, outputFields } from '../../../shared/descriptions';
 import { readJobId, readOutputSettings } from '../../../shared/readers';
-import { runForEachItem } from '../../../shared/items';
 import { failureMessage, getJob, statusOrFail } from '../../api';
-import { readResult } from '../../jobs';
+import type { FileResult } from '../../result';
+import { readResult } from '../../result';
+import type { JobResult } from './output';
 import { finishedTranscriptItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['getResult'] };
@@ -19,41 +20,41 @@ export const description: INodeProperties[] = [
  * Looks the job up, downloads its result_url, and returns one item per file: a batch job gives one
  * item per file (failed files as errors under Continue On Fail), a big-file job gives one item.
  */
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, async (itemIndex) => {
-		const jobId = readJobId(this, itemIndex);
-		const job = await getJob(this, jobId, itemIndex);
-		const state = statusOrFail(this, job, itemIndex);
-		if (state === 'failed' || state === 'canceled') {
-			throw new NodeOperationError(this.getNode(), failureMessage(jobId, job), { itemIndex });
-		}
-		const { files, raw } = await readResult(this, job, itemIndex);
-		const output: INodeExecutionData[] = [];
-		for (const file of files) {
-			// With Continue On Fail, one failed file of a batch does not hide the others.
-			if (file.error !== null && files.length > 1 && this.continueOnFail()) {
-				output.push({
-					json: {
-						error: `File ${file.referenceId ?? '?'} failed: ${file.error}`,
-						referenceId: file.referenceId,
-					},
-				});
-				continue;
-			}
-			const item = await finishedTranscriptItem(
-				this,
-				itemIndex,
-				jobId,
-				file,
-				files.length > 1 ? file.body : raw,
-				readOutputSettings(this, itemIndex),
-			);
-			if (file.referenceId) item.json.referenceId = file.referenceId;
-			output.push(item);
-		}
-		return output;
-	});
+	const jobId = readJobId(this, itemIndex);
+	const job = await getJob(this, jobId, itemIndex);
+	const state = statusOrFail(this, job, itemIndex);
+	if (state === 'failed' || state === 'canceled') {
+		throw new NodeOperationError(this.getNode(), failureMessage(this, jobId, job), { itemIndex });
+	}
+	const result: JobResult = { jobId, ...(await readResult(this, job, itemIndex)) };
+	const output: INodeExecutionData[] = [];
+	for (const file of result.files) output.push(await fileOutput(this, itemIndex, result, file));
+	return output;
+}
+
+/** One file of the result; with Continue On Fail, one failed file of a batch does not hide the others. */
+async function fileOutput(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	{ jobId, files, raw }: JobResult,
+	file: FileResult,
+): Promise<INodeExecutionData> {
+	const isBatch = files.length > 1;
+	if (file.error !== null && isBatch && context.continueOnFail()) {
+		return {
+			json: {
+				error: `File ${file.referenceId ?? '?'} failed: ${file.error}`,
+				referenceId: file.referenceId,
+			},
+		};
+	}
+	const settings = readOutputSettings(context, itemIndex);
+	const body = isBatch ? file.body : raw;
+	const item = await finishedTranscriptItem(context, itemIndex, jobId, file, body, settings);
+	if (file.referenceId) item.json.referenceId = file.referenceId;
+	return item;
 }

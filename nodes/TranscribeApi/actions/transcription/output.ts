@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { OutputSettings } from '../../../shared/readers';
 import { buildTranscriptItem, transcriptItem } from '../../../shared/output';
-import type { FileResult } from '../../api';
+import type { FileResult } from '../../result';
 import { normalizeTranscript } from '../../api';
 
 /** One file of a finished job as an output item; a failed file becomes this item's error. */
@@ -45,11 +45,53 @@ export async function finishedTranscriptItem(
 	return await buildTranscriptItem(context, settings, normalizeTranscript(file.body, jobId), raw);
 }
 
+/** A finished job's result, split into files (see `readResult`). */
+export interface JobResult {
+	jobId: string;
+	files: FileResult[];
+	raw: unknown;
+}
+
+/** The output of the one item a job served: the job's (only) file. */
+export async function singleFileItem(
+	context: IExecuteFunctions | IWebhookFunctions,
+	itemIndex: number,
+	result: JobResult,
+	settings: OutputSettings,
+): Promise<INodeExecutionData> {
+	const { jobId, files, raw } = result;
+	return await finishedTranscriptItem(context, itemIndex, jobId, files[0], raw, settings);
+}
+
+/** Builds the output of the item that sent the file `referenceId` of a batch job. */
+export type BatchFileItem = (
+	context: IExecuteFunctions | IWebhookFunctions,
+	itemIndex: number,
+	referenceId: string,
+	settings: OutputSettings,
+) => Promise<INodeExecutionData>;
+
+/** Gives each item of a batch job its own file of the result, by reference ID. */
+export function batchFileItems(result: JobResult, referenceIds: string[]): BatchFileItem {
+	const byReference = matchResults(referenceIds, result.files);
+	return async (context, itemIndex, referenceId, settings) => {
+		const file = byReference.get(referenceId);
+		const body = file?.body ?? result.raw;
+		const item = await finishedTranscriptItem(
+			context,
+			itemIndex,
+			result.jobId,
+			file,
+			body,
+			settings,
+		);
+		item.json.referenceId = referenceId;
+		return item;
+	};
+}
+
 /** Results are matched by reference ID; a result that names no file we sent is matched by position. */
-export function matchResults(
-	referenceIds: string[],
-	results: FileResult[],
-): Map<string, FileResult> {
+function matchResults(referenceIds: string[], results: FileResult[]): Map<string, FileResult> {
 	const byReference = new Map<string, FileResult>();
 	const known = new Set(referenceIds);
 	const named = results.filter((result) => result.referenceId && known.has(result.referenceId));

@@ -9,16 +9,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { webhookOptionConflict } from '../../../shared/callback';
 import { transcriptItem } from '../../../shared/output';
 import { readAudioInput, readOutputSettings, readWaitMode } from '../../../shared/readers';
-import { forItem } from '../../../shared/items';
-import {
-	pollJobsInto,
-	settle,
-	submitThenPause,
-	submitThenWait,
-	waitsForCallbacks,
-} from '../../../shared/jobs';
+import type { ItemValue } from '../../../shared/items';
+import { forItem, ItemRun } from '../../../shared/items';
+import { pollJobs, submitThenPause, waitsForCallbacks } from '../../../shared/jobs';
 import { entry, readBoolean } from '../../../shared/parameters';
-import type { PendingJob, PollSettings } from '../../../shared/polling';
+import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
 import { multipartBody } from '../../../shared/upload';
@@ -30,7 +25,8 @@ import {
 	SYNC_MAX_BYTES,
 	TRANSCRIBE_API,
 } from '../../api';
-import { checkJob, readResult, runBigFileJob, runUrlJob } from '../../jobs';
+import { checkJob, runBigFileJob, runUrlJob } from '../../jobs';
+import { readResult } from '../../result';
 import { callbacks } from './callbacks';
 import type { TranscriptionRequest } from './fields';
 import {
@@ -39,7 +35,7 @@ import {
 	transcriptionFields,
 	transcriptionOptions,
 } from './fields';
-import { finishedTranscriptItem, pendingJobItem } from './output';
+import { pendingJobItem, singleFileItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
@@ -63,10 +59,9 @@ const TOO_BIG_FOR_SYNC = ['audio_too_long', 'file_too_large'];
 const WAIT_MODES = ['poll', 'callback', 'none'] as const;
 
 /** What submitting one item gave: a finished sync transcript, or a job and how to wait for it. */
-interface Submitted {
-	transcript?: INodeExecutionData;
-	pollSettings?: PollSettings;
-}
+type Submitted =
+	| { transcript: INodeExecutionData }
+	| { jobId: string; pollSettings?: PollSettings };
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -77,82 +72,81 @@ export async function execute(
 			this,
 			items,
 			{ ...callbacks, waitModes: WAIT_MODES },
-			async (itemIndex, callbackUrl) => {
-				const request = readTranscriptionRequest(this, itemIndex);
-				if (request.webhookUrl) throw webhookOptionConflict(this, itemIndex);
-				request.webhookUrl = callbackUrl;
-				// With a callback URL the file always goes through a job, never the sync request.
-				const outcome = await submit(this, itemIndex, request);
-				if ('jobId' in outcome) return outcome.jobId;
-				throw new NodeOperationError(
-					this.getNode(),
-					'TranscribeAPI answered at once instead of creating a job',
-					{ itemIndex },
-				);
-			},
+			async (itemIndex, callbackUrl) => await submitForCallback(this, itemIndex, callbackUrl),
 		);
 	}
-	return await submitThenWait<Submitted>(
-		this,
-		items,
-		async (itemIndex) => {
-			const waitMode = readWaitMode(this, itemIndex, WAIT_MODES);
-			const request = readTranscriptionRequest(this, itemIndex);
-			const pollSettings =
-				waitMode === 'poll' ? readTranscribeApiPollSettings(this, itemIndex) : undefined;
-			readOutputSettings(this, itemIndex); // checked before a job is paid for
-			const outcome = await submit(this, itemIndex, request);
-			return 'transcript' in outcome
-				? { itemIndex, waitMode, jobId: null, answer: { transcript: outcome.transcript } }
-				: { itemIndex, waitMode, jobId: outcome.jobId, answer: { pollSettings } };
-		},
-		async (submissions, outcomes) => {
-			const pending: PendingJob[] = [];
-			let pollSettings: PollSettings | undefined;
-			for (const { itemIndex, waitMode, jobId, answer } of submissions) {
-				if (answer.transcript) {
-					outcomes.set(itemIndex, { output: [answer.transcript] });
-				} else if (waitMode !== 'poll') {
-					outcomes.set(
-						itemIndex,
-						await settle(
-							this,
-							itemIndex,
-							async () => await pendingJobItem(this, itemIndex, jobId!),
-						),
-					);
-				} else {
-					// One wait serves all items; each keeps its own Poll Interval and Max Wait.
-					pollSettings ??= answer.pollSettings;
-					pending.push({
-						jobId: jobId!,
-						itemIndex,
-						intervalMs: answer.pollSettings!.intervalMs,
-						maxWaitMs: answer.pollSettings!.maxWaitMs,
-					});
-				}
-			}
-			await pollJobsInto(
-				this,
-				pending,
-				async (job) => await checkJob(this, job),
-				pollSettings,
-				outcomes,
-				async (itemIndex, job) =>
-					await settle(this, itemIndex, async () => {
-						const { files, raw } = await readResult(this, job, itemIndex);
-						return await finishedTranscriptItem(
-							this,
-							itemIndex,
-							jobIdOf(job) ?? '',
-							files[0],
-							raw,
-							readOutputSettings(this, itemIndex),
-						);
-					}),
-			);
-		},
+	const run = new ItemRun(this, items.length);
+	const submitted = await run.each(async (itemIndex) => await submitItem(this, itemIndex));
+	const { jobs, settings } = jobsToPoll(submitted);
+	const polled = await pollJobs(this, jobs, async (job) => await checkJob(this, job), settings);
+	for (const { itemIndex, value } of submitted) {
+		await run.settle(itemIndex, async () => await outputOf(this, itemIndex, value, polled));
+	}
+	return run.output();
+}
+
+/** Wait for Callback: the job calls this execution back, so the file always goes through a job. */
+async function submitForCallback(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	callbackUrl: string,
+): Promise<string> {
+	const request = readTranscriptionRequest(context, itemIndex);
+	if (request.webhookUrl) throw webhookOptionConflict(context, itemIndex);
+	request.webhookUrl = callbackUrl;
+	const outcome = await submit(context, itemIndex, request);
+	if ('jobId' in outcome) return outcome.jobId;
+	throw new NodeOperationError(
+		context.getNode(),
+		'TranscribeAPI answered at once instead of creating a job',
+		{ itemIndex },
 	);
+}
+
+/** Reads one item's settings (all checked before a job is paid for) and submits its file. */
+async function submitItem(context: IExecuteFunctions, itemIndex: number): Promise<Submitted> {
+	const waitMode = readWaitMode(context, itemIndex, WAIT_MODES);
+	const request = readTranscriptionRequest(context, itemIndex);
+	const pollSettings =
+		waitMode === 'poll' ? readTranscribeApiPollSettings(context, itemIndex) : undefined;
+	readOutputSettings(context, itemIndex); // checked before a job is paid for
+	const outcome = await submit(context, itemIndex, request);
+	return 'transcript' in outcome ? outcome : { jobId: outcome.jobId, pollSettings };
+}
+
+/**
+ * The jobs to poll, and the settings of the first (for what all jobs share): one wait serves all
+ * items, and each keeps its own Poll Interval and Max Wait.
+ */
+function jobsToPoll(submitted: Array<ItemValue<Submitted>>): {
+	jobs: PendingJob[];
+	settings?: PollSettings;
+} {
+	const jobs: PendingJob[] = [];
+	let settings: PollSettings | undefined;
+	for (const { itemIndex, value } of submitted) {
+		if (!('jobId' in value) || !value.pollSettings) continue;
+		settings ??= value.pollSettings;
+		const { intervalMs, maxWaitMs } = value.pollSettings;
+		jobs.push({ jobId: value.jobId, itemIndex, intervalMs, maxWaitMs });
+	}
+	return { jobs, settings };
+}
+
+/** An item's output: its sync transcript, its job's ID ("Don't Wait"), or its finished job's transcript. */
+async function outputOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	submitted: Submitted,
+	polled: Map<number, PollResult<IDataObject>>,
+): Promise<INodeExecutionData> {
+	if ('transcript' in submitted) return submitted.transcript;
+	const waited = polled.get(itemIndex);
+	if (!waited) return await pendingJobItem(context, itemIndex, submitted.jobId);
+	if ('error' in waited) throw waited.error;
+	const { files, raw } = await readResult(context, waited.result, itemIndex);
+	const result = { jobId: jobIdOf(waited.result) ?? '', files, raw };
+	return await singleFileItem(context, itemIndex, result, readOutputSettings(context, itemIndex));
 }
 
 type SubmitOutcome = { transcript: INodeExecutionData } | { jobId: string };

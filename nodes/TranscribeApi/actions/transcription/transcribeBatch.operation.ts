@@ -18,14 +18,14 @@ import {
 	readOutputSettings,
 	readWaitMode,
 } from '../../../shared/readers';
-import type { ItemOutcome } from '../../../shared/items';
-import { collectOutput, forItem } from '../../../shared/items';
-import type { PollSettings } from '../../../shared/polling';
-import type { UploadSource } from '../../../shared/upload';
-import type { FileResult } from '../../api';
+import { ItemRun } from '../../../shared/items';
+import { pollJobs } from '../../../shared/jobs';
+import type { PendingJob, PollSettings } from '../../../shared/polling';
 import { jobIdOf, markUploadCompleted, MAX_BATCH_FILES, rawStatusOf } from '../../api';
-import { createBatchJob, readResult, waitForJobs } from '../../jobs';
-import { freshBatchUpload, uploadFile, uploadsByReference } from '../../upload';
+import { checkJob, createBatchJob } from '../../jobs';
+import { readResult } from '../../result';
+import type { BatchUpload } from '../../upload';
+import { uploadBatchFiles } from '../../upload';
 import type { TranscriptionRequest } from './fields';
 import {
 	readTranscribeApiPollSettings,
@@ -34,7 +34,8 @@ import {
 	transcriptionOptions,
 } from './fields';
 import { callbacks } from './callbacks';
-import { finishedTranscriptItem, matchResults, pendingJobItem } from './output';
+import type { BatchFileItem } from './output';
+import { batchFileItems, pendingJobItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['transcribeBatch'] };
 
@@ -51,15 +52,9 @@ export const description: INodeProperties[] = [
 	transcriptionOptions(show),
 ];
 
-/** Files uploaded at the same time (each multipart file also sends its parts in parallel). */
-const FILE_CONCURRENCY = 3;
-
-interface BatchFile {
-	itemIndex: number;
-	referenceId: string;
+interface BatchFile extends BatchUpload {
 	/** The file's entry in the job's manifest. */
 	entry: IDataObject;
-	source?: UploadSource;
 }
 
 /** The job-level settings of a batch, as one item gives them. */
@@ -75,7 +70,6 @@ function readBatchSettings(context: IExecuteFunctions, itemIndex: number): Batch
 	const request = readTranscriptionRequest(context, itemIndex);
 	const pollSettings =
 		waitMode === 'poll' ? readTranscribeApiPollSettings(context, itemIndex) : undefined;
-	// Wait for Callback: the job calls this execution's resume URL, which carries a secret token.
 	const waitsForCallback = waitMode === 'callback';
 	const callbackLimitMs = waitsForCallback ? readMaxWaitMs(context, itemIndex) : 0;
 	if (waitsForCallback && request.webhookUrl) throw webhookOptionConflict(context, itemIndex);
@@ -86,186 +80,173 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = items.map(() => ({ output: [] }));
-	const fail = (itemIndex: number, error: unknown) => {
-		if (!this.continueOnFail()) throw forItem(this, error, itemIndex);
-		outcomes[itemIndex] = { error: forItem(this, error, itemIndex) };
-	};
-	if (items.length > MAX_BATCH_FILES) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`A TranscribeAPI batch takes at most ${MAX_BATCH_FILES} files, not ${items.length}`,
-			{
-				description: 'Split the items into smaller groups, for example with Loop Over Items.',
-			},
-		);
-	}
-
+	refuseOversizedBatch(this, items.length);
+	const run = new ItemRun(this, items.length);
 	// 1. Read every item's settings and file; a bad item fails alone and stays out of the batch.
 	// Model, language, options and waiting belong to the one batch job, so they are taken from the
 	// first item whose settings are valid; every item's own settings are still checked, so a wrong
 	// value fails its item (with Continue On Fail) instead of being silently replaced or failing all.
-	let job: BatchSettings | undefined;
-	let files: BatchFile[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const settings = readBatchSettings(this, itemIndex);
-			readOutputSettings(this, itemIndex);
-			const referenceId = `item_${itemIndex}`;
-			const input = await readAudioInput(this, itemIndex);
-			job ??= settings;
-			if ('url' in input) {
-				files.push({
-					itemIndex,
-					referenceId,
-					entry: { reference_id: referenceId, url: input.url },
-				});
-				continue;
-			}
-			const entry = { reference_id: referenceId, size_bytes: input.file.size };
-			files.push({ itemIndex, referenceId, entry, source: input.file });
-		} catch (error) {
-			fail(itemIndex, error);
-		}
-	}
-	if (files.length === 0 || !job) return collectOutput(this, outcomes);
-	const { request, pollSettings, waitsForCallback, callbackLimitMs } = job;
-	// Wait for Callback: what every callback needs (the signing keys) is read before the job exists.
-	const prepared = waitsForCallback ? await callbacks.prepare?.(this) : undefined;
-	// The one job's callback token is derived for the batch's first item.
-	const tokenItem = files[0].itemIndex;
-	const callbackToken = waitsForCallback
-		? (await callbackTokenSigner(this, callbacks))(tokenItem)
-		: undefined;
+	const read = await run.each(async (itemIndex) => await readBatchItem(this, itemIndex));
+	if (read.length === 0) return run.output();
+	const { request, pollSettings, waitsForCallback, callbackLimitMs } = read[0].value.settings;
+	const files = read.map(({ value }) => value.file);
+	const callback = waitsForCallback ? await prepareCallback(this, files[0].itemIndex) : undefined;
+	// 2. One job for the files that could be uploaded.
+	const batch = await submitBatch(this, run, files, request, callback);
+	if (!batch) return run.output();
+	// 3. Wait as the first item says, then hand each file's transcript (or failure) back to its item.
+	if (callback) return await pauseForCallback(this, run, batch, callback, callbackLimitMs);
+	if (pollSettings) await collectResults(this, run, batch, pollSettings);
+	else await answerWithJob(this, run, batch);
+	return run.output();
+}
 
-	// 2. One job for all files, then the uploads it asks for, then the signal to start. The signal
-	// is sent only when every file of the job is uploaded: TranscribeAPI would fail the whole job
-	// for one missing file. A file that cannot be uploaded fails its own item, and the other files
-	// go into a new job; the first one never starts, so nothing is transcribed or billed twice.
-	const isOk = (file: BatchFile) => !('error' in outcomes[file.itemIndex]);
-	let created: IDataObject;
-	let jobId: string;
-	for (;;) {
-		created = await createBatchJob(this, {
-			files: files.map((file) => file.entry),
-			model: request.model,
-			language: request.language,
-			webhook_url: callbackToken ? callbackUrlFor(this, callbackToken) : request.webhookUrl,
-			...request.jobFields,
-		});
-		jobId = jobIdOf(created)!;
-		await uploadBatchFiles(this, jobId, created, files, fail);
-		if (files.every(isOk)) break;
-		files = files.filter(isOk);
-		if (files.length === 0) return collectOutput(this, outcomes);
-	}
-	// URL files are imported by TranscribeAPI itself; only a job waiting for uploads needs the signal.
-	if (files.some((file) => file.source) || rawStatusOf(created)?.toLowerCase() === 'uploading') {
-		await markUploadCompleted(this, jobId, files[0].itemIndex);
-	}
-
-	if (callbackToken) {
-		const waitingFiles = files.filter((file) => !('error' in outcomes[file.itemIndex]));
-		const jobs = waitingFiles.map((file) => ({
-			itemIndex: file.itemIndex,
-			jobId,
-			tokenItem,
-			reference: file.referenceId,
-			settings: readOutputSettings(this, file.itemIndex),
-		}));
-		if (jobs.length === 0) return collectOutput(this, outcomes);
-		return await pauseForCallbacks(this, callbacks, outcomes, jobs, callbackLimitMs, prepared);
-	}
-
-	if (!pollSettings) {
-		for (const file of files) {
-			if ('error' in outcomes[file.itemIndex]) continue;
-			outcomes[file.itemIndex] = {
-				output: [
-					await pendingJobItem(this, file.itemIndex, jobId, { reference_id: file.referenceId }),
-				],
-			};
-		}
-		return collectOutput(this, outcomes);
-	}
-
-	// 3. Wait for the job, then hand each file's transcript (or failure) back to its item.
-	const waited = (
-		await waitForJobs(this, [{ jobId, itemIndex: files[0].itemIndex }], pollSettings)
-	).get(jobId)!;
-	let results: FileResult[] = [];
-	let raw: unknown;
-	try {
-		if ('error' in waited) throw waited.error;
-		({ files: results, raw } = await readResult(this, waited.result, files[0].itemIndex));
-	} catch (error) {
-		for (const file of files)
-			if (!('error' in outcomes[file.itemIndex])) fail(file.itemIndex, error);
-		return collectOutput(this, outcomes);
-	}
-	const byReference = matchResults(
-		files.map((file) => file.referenceId),
-		results,
+function refuseOversizedBatch(context: IExecuteFunctions, itemCount: number): void {
+	if (itemCount <= MAX_BATCH_FILES) return;
+	throw new NodeOperationError(
+		context.getNode(),
+		`A TranscribeAPI batch takes at most ${MAX_BATCH_FILES} files, not ${itemCount}`,
+		{ description: 'Split the items into smaller groups, for example with Loop Over Items.' },
 	);
-	for (const file of files) {
-		if ('error' in outcomes[file.itemIndex]) continue;
-		try {
-			const result = byReference.get(file.referenceId);
-			const item = await finishedTranscriptItem(
-				this,
-				file.itemIndex,
-				jobId,
-				result,
-				result?.body ?? raw,
-				readOutputSettings(this, file.itemIndex),
-			);
-			item.json.referenceId = file.referenceId;
-			outcomes[file.itemIndex] = { output: [item] };
-		} catch (error) {
-			fail(file.itemIndex, error);
-		}
+}
+
+/** One item's settings for the job, and its file's entry in the job's manifest. */
+async function readBatchItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ settings: BatchSettings; file: BatchFile }> {
+	const settings = readBatchSettings(context, itemIndex);
+	readOutputSettings(context, itemIndex); // checked before the job is paid for
+	const referenceId = `item_${itemIndex}`;
+	const input = await readAudioInput(context, itemIndex);
+	if ('url' in input) {
+		const entry = { reference_id: referenceId, url: input.url };
+		return { settings, file: { itemIndex, referenceId, entry } };
 	}
-	return collectOutput(this, outcomes);
+	const entry = { reference_id: referenceId, size_bytes: input.file.size };
+	return { settings, file: { itemIndex, referenceId, entry, source: input.file } };
+}
+
+/** Wait for Callback: the job calls this execution's resume URL, which carries a secret token. */
+interface BatchCallback {
+	url: string;
+	/** The one job's token is derived for the batch's first item. */
+	tokenItem: number;
+	prepared?: IDataObject;
+}
+
+async function prepareCallback(
+	context: IExecuteFunctions,
+	tokenItem: number,
+): Promise<BatchCallback> {
+	// What every callback needs (the signing keys) is read before the job exists.
+	const prepared = await callbacks.prepare?.(context);
+	const token = (await callbackTokenSigner(context, callbacks))(tokenItem);
+	return { url: callbackUrlFor(context, token), tokenItem, prepared };
+}
+
+/** The job that was started, and the files in it. */
+interface SubmittedBatch {
+	jobId: string;
+	files: BatchFile[];
 }
 
 /**
- * Uploads the batch's files, a few at a time, as the job's answer instructs. An expired upload URL
- * is replaced through upload-urls (the docs' route for batch uploads); a file that still
- * cannot be uploaded is handed to `fail`.
+ * One job for all files, then the uploads it asks for, then the signal to start. The signal is
+ * sent only when every file of the job is uploaded: TranscribeAPI would fail the whole job for one
+ * missing file. A file that cannot be uploaded fails its own item, and the other files go into a
+ * new job; the first one never starts, so nothing is transcribed or billed twice. Undefined when
+ * no file could be uploaded.
  */
-async function uploadBatchFiles(
+async function submitBatch(
 	context: IExecuteFunctions,
-	jobId: string,
-	created: IDataObject,
+	run: ItemRun,
 	files: BatchFile[],
-	fail: (itemIndex: number, error: unknown) => void,
+	request: TranscriptionRequest,
+	callback: BatchCallback | undefined,
+): Promise<SubmittedBatch | undefined> {
+	const isOk = (file: BatchFile) => !('error' in run.current[file.itemIndex]);
+	let inJob = files;
+	while (inJob.length > 0) {
+		const created = await createBatchJob(context, {
+			files: inJob.map((file) => file.entry),
+			model: request.model,
+			language: request.language,
+			webhook_url: callback ? callback.url : request.webhookUrl,
+			...request.jobFields,
+		});
+		const jobId = jobIdOf(created)!;
+		await uploadBatchFiles(context, run, jobId, created, inJob);
+		if (inJob.every(isOk)) {
+			// URL files are imported by TranscribeAPI itself; only a job waiting for uploads needs the signal.
+			if (inJob.some((file) => file.source) || rawStatusOf(created)?.toLowerCase() === 'uploading')
+				await markUploadCompleted(context, jobId, inJob[0].itemIndex);
+			return { jobId, files: inJob };
+		}
+		inJob = inJob.filter(isOk);
+	}
+	return undefined;
+}
+
+async function pauseForCallback(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	{ jobId, files }: SubmittedBatch,
+	{ tokenItem, prepared }: BatchCallback,
+	limitMs: number,
+): Promise<INodeExecutionData[]> {
+	const jobs = files.map(({ itemIndex, referenceId }) => ({
+		itemIndex,
+		jobId,
+		tokenItem,
+		reference: referenceId,
+		settings: readOutputSettings(context, itemIndex),
+	}));
+	return await pauseForCallbacks(context, callbacks, run.current, jobs, limitMs, prepared);
+}
+
+/** Don't Wait: each item gets the job's ID and its file's reference, for Get Result later. */
+async function answerWithJob(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	{ jobId, files }: SubmittedBatch,
 ): Promise<void> {
-	const uploads = uploadsByReference(created);
-	const toUpload = files.filter((file) => file.source);
-	for (let start = 0; start < toUpload.length; start += FILE_CONCURRENCY) {
-		await Promise.all(
-			toUpload.slice(start, start + FILE_CONCURRENCY).map(async (file) => {
-				try {
-					const upload = uploads.get(file.referenceId);
-					if (!upload) {
-						throw new NodeOperationError(
-							context.getNode(),
-							`TranscribeAPI sent no upload instructions for ${file.referenceId} of job ${jobId}`,
-							{ itemIndex: file.itemIndex },
-						);
-					}
-					await uploadFile(
-						context,
-						jobId,
-						file.source!,
-						upload,
-						file.itemIndex,
-						async () => await freshBatchUpload(context, jobId, file.referenceId, file.itemIndex),
-					);
-				} catch (error) {
-					fail(file.itemIndex, error);
-				}
-			}),
+	for (const { itemIndex, referenceId } of files) {
+		await run.settle(
+			itemIndex,
+			async () => await pendingJobItem(context, itemIndex, jobId, { reference_id: referenceId }),
+		);
+	}
+}
+
+/** Polls the job, then gives each file's item its transcript; a failed job fails every item. */
+async function collectResults(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	{ jobId, files }: SubmittedBatch,
+	pollSettings: PollSettings,
+): Promise<void> {
+	const first = files[0].itemIndex; // the job is polled for the batch's first item
+	const check = async (job: PendingJob) => await checkJob(context, job);
+	const polled = await pollJobs(context, [{ jobId, itemIndex: first }], check, pollSettings);
+	let fileItem: BatchFileItem;
+	try {
+		const waited = polled.get(first)!;
+		if ('error' in waited) throw waited.error;
+		const result = { jobId, ...(await readResult(context, waited.result, first)) };
+		fileItem = batchFileItems(
+			result,
+			files.map((file) => file.referenceId),
+		);
+	} catch (error) {
+		for (const file of files) run.fail(file.itemIndex, error);
+		return;
+	}
+	for (const { itemIndex, referenceId } of files) {
+		await run.settle(
+			itemIndex,
+			async () =>
+				await fileItem(context, itemIndex, referenceId, readOutputSettings(context, itemIndex)),
 		);
 	}
 }
