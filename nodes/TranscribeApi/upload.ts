@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemRun } from '../shared/items';
-import { forItem } from '../shared/items';
 import type { PartUrl } from '../shared/parts';
 import {
 	completeMultipart,
@@ -215,7 +214,8 @@ export async function uploadBatchFiles(
 				try {
 					await uploadBatchFile(context, jobId, uploads.get(file.referenceId), file);
 				} catch (error) {
-					failUpload(context, run, file.itemIndex, error);
+					// Continue On Fail: only this file's item fails (the other files go into a new job).
+					run.stopOrFail(file.itemIndex, error);
 				}
 			}),
 		);
@@ -244,19 +244,4 @@ async function uploadBatchFile(
 		itemIndex,
 		async () => await freshBatchUpload(context, jobId, referenceId, itemIndex),
 	);
-}
-
-/**
- * A file that could not be uploaded: with Continue On Fail only its item fails (the other files go
- * into a new job); otherwise the node stops at once, as `ItemRun.each` would stop it (the uploads
- * run a few at a time, so they cannot be a step of `each`).
- */
-function failUpload(
-	context: IExecuteFunctions,
-	run: ItemRun,
-	itemIndex: number,
-	error: unknown,
-): void {
-	if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
-	run.fail(itemIndex, error);
 }

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { outputField } from '../shared/descriptions';
 import { readText } from '../shared/transcript';
 import {
 	acknowledgeOnly,
@@ -98,20 +99,7 @@ export class TranscribeApiTrigger implements INodeType {
 				description:
 					'Whether to download the transcript from the result URL and output it: one item per file for batch jobs',
 			},
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{
-						name: 'Simplified',
-						value: 'simplified',
-						description: 'The same transcript shape as every node of this package',
-					},
-					{ name: 'Raw', value: 'raw', description: "TranscribeAPI's own JSON, unchanged" },
-				],
-				default: 'simplified',
-			},
+			outputField("TranscribeAPI's own JSON, unchanged"),
 			{
 				displayName: 'Options',
 				name: 'options',

@@ -160,7 +160,8 @@ export function waitFields(
  */
 export const MAX_WAIT_LIMIT_MINUTES = 43_200;
 
-function outputField(rawDescription: string): INodeProperties {
+/** Simplified or Raw; `rawDescription` says what Raw holds. */
+export function outputField(rawDescription: string): INodeProperties {
 	return {
 		displayName: 'Output',
 		name: 'output',

@@ -79,9 +79,7 @@ export class ItemRun {
 			try {
 				values.push({ itemIndex, value: await step(itemIndex) });
 			} catch (error) {
-				const itemError = forItem(this.context, error, itemIndex);
-				if (!this.context.continueOnFail()) throw onStop(itemError);
-				this.outcomes[itemIndex] = { error: itemError };
+				this.stopOrFail(itemIndex, error, onStop);
 			}
 		}
 		return values;
@@ -101,6 +99,20 @@ export class ItemRun {
 
 	succeed(itemIndex: number, output: INodeExecutionData | INodeExecutionData[]): void {
 		this.outcomes[itemIndex] = { output: Array.isArray(output) ? output : [output] };
+	}
+
+	/**
+	 * What a failed step does: stops the node (after `onStop` adds to its error), or with Continue
+	 * On Fail ends only this item. For steps run outside `each` (several at once).
+	 */
+	stopOrFail(
+		itemIndex: number,
+		error: unknown,
+		onStop: (error: Error) => Error = (stopping) => stopping,
+	): void {
+		const itemError = forItem(this.context, error, itemIndex);
+		if (!this.context.continueOnFail()) throw onStop(itemError);
+		this.outcomes[itemIndex] = { error: itemError };
 	}
 
 	/** Ends an item with an error (reported as its output, or stopping the node when it is collected). */

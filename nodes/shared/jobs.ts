@@ -7,54 +7,17 @@ import type {
 
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isFinal } from './answers';
 import type { CallbackJob, CallbackOwner, CallbackProvider } from './callback';
 import { callbackTokenSigner, callbackUrlFor, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
+import type { ItemOutcome, ItemValue } from './items';
+import { forItem, ItemRun } from './items';
 import { buildTranscriptItem } from './output';
-import { readMaxWaitMs, readOutputSettings, readWaitMode } from './readers';
-import type { ItemOutcome } from './items';
-import { collectOutput, forItem, ItemRun } from './items';
-import { isFinal } from './answers';
 import type { CheckOutcome, PendingJob, PollResult, PollSettings } from './polling';
 import { pollUntilDone } from './polling';
+import { readMaxWaitMs, readOutputSettings, readWaitMode } from './readers';
 import type { NormalizedTranscript } from './transcript';
-
-/** A job one input item created, and how that item asked to wait for it. */
-export interface Submission<A> {
-	itemIndex: number;
-	waitMode: WaitMode;
-	jobId: string | null;
-	/** The creation answer (or whatever the wait mode needs, such as a stream being read). */
-	answer: A;
-}
-
-/**
- * Submits every item, then hands all submissions to `wait`, which settles each item's outcome:
- * the one place a node decides how each wait mode waits. A failed submission stops only its own
- * item (with Continue On Fail); the output stays in input order and paired to the inputs.
- */
-export async function submitThenWait<A>(
-	context: IExecuteFunctions,
-	items: INodeExecutionData[],
-	submit: (itemIndex: number) => Promise<Submission<A>>,
-	wait: (submissions: Array<Submission<A>>, outcomes: Map<number, ItemOutcome>) => Promise<void>,
-): Promise<INodeExecutionData[]> {
-	const outcomes: ItemOutcome[] = [];
-	const submissions: Array<Submission<A>> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			submissions.push(await submit(itemIndex));
-			outcomes.push({ output: [] });
-		} catch (error) {
-			if (!context.continueOnFail()) throw forItem(context, error, itemIndex);
-			outcomes.push({ error: forItem(context, error, itemIndex) });
-		}
-	}
-	const settled = new Map<number, ItemOutcome>();
-	await wait(submissions, settled);
-	for (const [itemIndex, outcome] of settled) outcomes[itemIndex] = outcome;
-	return collectOutput(context, outcomes);
-}
 
 /** Builds an item's output, turning a failure into that item's error. */
 export async function settle(
@@ -86,26 +49,34 @@ export async function pollJobs<R>(
 	return byItem;
 }
 
-/** Deprecated: being replaced by `pollJobs` with an `ItemRun`. */
-export async function pollJobsInto<R>(
+/** What a submitted item holds for Poll Until Done: its job, and its own poll settings. */
+export interface PollRequest {
+	jobId?: string | null;
+	/** Set when the item chose Poll Until Done. */
+	poll?: PollSettings;
+}
+
+/**
+ * Polls the jobs of the items that chose Poll Until Done, all together. Each keeps its own Poll
+ * Interval and Max Wait; the status-call budget, one per account, is the smallest any item gives.
+ */
+export async function pollSubmitted<R>(
 	context: IExecuteFunctions,
-	jobs: PendingJob[],
+	submitted: Array<ItemValue<PollRequest>>,
 	check: (job: PendingJob) => Promise<CheckOutcome<R>>,
-	settings: PollSettings | undefined,
-	outcomes: Map<number, ItemOutcome>,
-	finish: (itemIndex: number, result: R) => Promise<ItemOutcome>,
-): Promise<void> {
-	if (jobs.length === 0 || !settings) return;
-	const results = await pollUntilDone(context, jobs, check, settings);
-	for (const { jobId, itemIndex } of jobs) {
-		const result = results.get(jobId)!;
-		outcomes.set(
-			itemIndex,
-			'error' in result
-				? { error: forItem(context, result.error, itemIndex) }
-				: await finish(itemIndex, result.result),
-		);
+): Promise<Map<number, PollResult<R>>> {
+	const jobs: PendingJob[] = [];
+	const settings: PollSettings[] = [];
+	for (const { itemIndex, value } of submitted) {
+		if (!value.poll || !value.jobId) continue;
+		const { intervalMs, maxWaitMs } = value.poll;
+		jobs.push({ jobId: value.jobId, itemIndex, intervalMs, maxWaitMs });
+		settings.push(value.poll);
 	}
+	if (jobs.length === 0) return new Map();
+	const budgets = settings.flatMap(({ callsPerHour }) => (callsPerHour ? [callsPerHour] : []));
+	const callsPerHour = budgets.length > 0 ? Math.min(...budgets) : undefined;
+	return await pollJobs(context, jobs, check, { ...settings[0], callsPerHour });
 }
 
 /**
@@ -163,9 +134,6 @@ export async function submitThenPause(
 	const limitMs = Math.max(...submitted.map(({ value }) => value.maxWaitMs));
 	return await pauseForCallbacks(context, provider, run.current, jobs, limitMs, prepared);
 }
-
-// Deprecated here: import it from answers.ts.
-export { isFinal } from './answers';
 
 /**
  * How a run waiting for callbacks checks and finishes jobs of a provider with one job per item:

@@ -7,16 +7,15 @@ import type {
 
 import { webhookOptionConflict } from '../../../shared/callback';
 import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
-import type { ItemValue } from '../../../shared/items';
 import { ItemRun } from '../../../shared/items';
 import {
 	perJobCallbacks,
-	pollJobs,
+	pollSubmitted,
 	submitThenPause,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
 import { transcriptItem } from '../../../shared/output';
-import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
+import type { PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
@@ -169,7 +168,11 @@ export async function execute(
 	}
 	const run = new ItemRun(this, items.length);
 	const submitted = await run.each(async (itemIndex) => await submit(this, itemIndex));
-	const finished = await pollSubmitted(this, submitted);
+	const finished = await pollSubmitted(
+		this,
+		submitted,
+		async ({ jobId, itemIndex }) => await checkTranscription(this, jobId, itemIndex),
+	);
 	for (const { itemIndex, value } of submitted) {
 		const result = finished.get(itemIndex) ?? { result: value.job }; // Don't Wait: the job as created
 		await run.settle(itemIndex, async () => await outputOf(this, itemIndex, result));
@@ -211,23 +214,6 @@ async function createJob(
 		options,
 	);
 	return { job, jobId: jobIdOf(context, job, itemIndex) };
-}
-
-/**
- * Polls the jobs of the items that chose Poll Until Done, all together (the total wait is about the
- * slowest job); each item keeps its own Poll Interval and Max Wait.
- */
-async function pollSubmitted(
-	context: IExecuteFunctions,
-	submitted: Array<ItemValue<Submitted>>,
-): Promise<Map<number, PollResult<IDataObject>>> {
-	const jobs: PendingJob[] = submitted.flatMap(({ itemIndex, value: { jobId, poll } }) =>
-		poll ? [{ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs }] : [],
-	);
-	const check = async (job: PendingJob) =>
-		await checkTranscription(context, job.jobId, job.itemIndex);
-	const settings = submitted.find(({ value }) => value.poll)?.value.poll;
-	return await pollJobs(context, jobs, check, settings);
 }
 
 /** The item's transcript: the finished job, or (Don't Wait) the job as created. */

@@ -17,7 +17,7 @@ import {
 	readText,
 } from '../../../shared/parameters';
 import { ItemRun } from '../../../shared/items';
-import { pollJobs } from '../../../shared/jobs';
+import { pollSubmitted } from '../../../shared/jobs';
 import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
 import type { UploadSource } from '../../../shared/upload';
 import type { UploadOptions } from '../../api';
@@ -129,14 +129,14 @@ interface ItemSettings {
 
 /** An item submitted with Poll: its job, waited for with the others (its audio is let go). */
 interface WaitingJob {
-	job: PendingJob;
+	jobId: string;
 	poll: PollSettings;
 	secureMode: boolean;
 	deleteAfterRead: boolean;
 }
 
 /** A submitted item: its output when it asked not to poll (or was answered at once), else its job. */
-type Submitted = { output: INodeExecutionData[] } | WaitingJob;
+type Submitted = { output: INodeExecutionData[]; jobId?: never } | WaitingJob;
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -150,13 +150,18 @@ export async function execute(
 			await submit(this, itemIndex, await readItemSettings(this, itemIndex), jobIds),
 		(error) => withSubmittedJobs(error, jobIds),
 	);
-	const waiting = submitted.flatMap(({ value }) => ('job' in value ? [value] : []));
 	// 2. Wait for all polled jobs together, within one shared status-call budget.
-	const polled = await waitForAll(this, waiting);
+	const secureMode = new Map(
+		submitted.map(({ itemIndex, value }) => [itemIndex, 'poll' in value && value.secureMode]),
+	);
+	const check = async ({ jobId, itemIndex }: PendingJob) =>
+		await checkJob(this, jobId, itemIndex, secureMode.get(itemIndex)!);
+	const polled = await pollSubmitted(this, submitted, check);
 	// 3. Build the outputs: items answered at once already have theirs.
 	for (const { itemIndex, value } of submitted) {
 		if ('output' in value) run.succeed(itemIndex, value.output);
-		else await run.settle(itemIndex, async () => await polledOutput(this, value, polled));
+		else
+			await run.settle(itemIndex, async () => await polledOutput(this, itemIndex, value, polled));
 	}
 	return run.output();
 }
@@ -233,38 +238,19 @@ async function submit(
 		return { output: [await readOutput(context, itemIndex, jobId, deleteAfterRead, data)] };
 	if (!jobId)
 		throw new NodeOperationError(context.getNode(), 'Hispeech returned no job ID', { itemIndex });
-	const job = { jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs };
-	return { job, poll, secureMode: settings.upload.secureMode, deleteAfterRead };
+	return { jobId, poll, secureMode: settings.upload.secureMode, deleteAfterRead };
 }
 
-/**
- * One wait serves all items: each keeps its own interval and Max Wait, and the status-call budget
- * (one per account) is the smallest any item gives.
- */
-async function waitForAll(
-	context: IExecuteFunctions,
-	waiting: WaitingJob[],
-): Promise<Map<number, PollResult<IDataObject>>> {
-	const secureModes = new Map(waiting.map((w) => [w.job.itemIndex, w.secureMode]));
-	const budget = Math.min(...waiting.map((w) => w.poll.callsPerHour!));
-	const shared = waiting.length > 0 ? { ...waiting[0].poll, callsPerHour: budget } : undefined;
-	return await pollJobs(
-		context,
-		waiting.map((w) => w.job),
-		async ({ jobId, itemIndex }) =>
-			await checkJob(context, jobId, itemIndex, secureModes.get(itemIndex)!),
-		shared,
-	);
-}
-
+/** A polled item's transcript, or the error that ended its wait. */
 async function polledOutput(
 	context: IExecuteFunctions,
-	{ job, deleteAfterRead }: WaitingJob,
+	itemIndex: number,
+	{ jobId, deleteAfterRead }: WaitingJob,
 	polled: Map<number, PollResult<IDataObject>>,
 ): Promise<INodeExecutionData> {
-	const result = polled.get(job.itemIndex)!;
+	const result = polled.get(itemIndex)!;
 	if ('error' in result) throw result.error;
-	return await readOutput(context, job.itemIndex, job.jobId, deleteAfterRead, result.result);
+	return await readOutput(context, itemIndex, jobId, deleteAfterRead, result.result);
 }
 
 /** The item's transcript, once read: the job is deleted first when the item asked for it. */

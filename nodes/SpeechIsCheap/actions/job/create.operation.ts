@@ -11,13 +11,13 @@ import type { ItemValue } from '../../../shared/items';
 import { ItemRun } from '../../../shared/items';
 import {
 	perJobCallbacks,
-	pollJobs,
+	pollSubmitted,
 	submitThenPause,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
 import { transcriptItem } from '../../../shared/output';
 import { readCollection } from '../../../shared/parameters';
-import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
+import type { PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
@@ -189,7 +189,11 @@ export async function execute(
 	const run = new ItemRun(this, items.length);
 	const created = await run.each(async (itemIndex) => await create(this, itemIndex));
 	// Streams are read meanwhile: each was opened when its job was created.
-	const polled = await pollCreated(this, created);
+	const polled = await pollSubmitted(
+		this,
+		created,
+		async ({ jobId, itemIndex }) => await checkJob(this, jobId, itemIndex),
+	);
 	for (const job of created) {
 		await run.settle(job.itemIndex, async () => await outputOf(this, job, polled));
 	}
@@ -237,24 +241,6 @@ async function createForCallback(
 	const jobId = readText(asJob(context, body, itemIndex).id);
 	if (!jobId) throw noJobIdError(context, itemIndex);
 	return jobId;
-}
-
-/**
- * Polls the jobs of the items that chose Poll Until Done, all together; each item keeps its own
- * Poll Interval and Max Wait. A job without an ID cannot be polled: its item fails in `outputOf`.
- */
-async function pollCreated(
-	context: IExecuteFunctions,
-	created: Array<ItemValue<Created>>,
-): Promise<Map<number, PollResult<IDataObject>>> {
-	const jobs: PendingJob[] = created.flatMap(({ itemIndex, value: { jobId, poll } }) =>
-		poll && jobId
-			? [{ jobId, itemIndex, intervalMs: poll.intervalMs, maxWaitMs: poll.maxWaitMs }]
-			: [],
-	);
-	const check = async (job: PendingJob) => await checkJob(context, job.jobId, job.itemIndex);
-	const settings = created.find(({ value }) => value.poll)?.value.poll;
-	return await pollJobs(context, jobs, check, settings);
 }
 
 /** The item's transcript, from the job as created (Don't Wait), streamed, or polled to its end. */

@@ -9,11 +9,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { webhookOptionConflict } from '../../../shared/callback';
 import { transcriptItem } from '../../../shared/output';
 import { readAudioInput, readOutputSettings, readWaitMode } from '../../../shared/readers';
-import type { ItemValue } from '../../../shared/items';
 import { forItem, ItemRun } from '../../../shared/items';
-import { pollJobs, submitThenPause, waitsForCallbacks } from '../../../shared/jobs';
+import { pollSubmitted, submitThenPause, waitsForCallbacks } from '../../../shared/jobs';
 import { entry, readBoolean } from '../../../shared/parameters';
-import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
+import type { PollResult, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
 import type { UploadSource } from '../../../shared/upload';
 import { multipartBody } from '../../../shared/upload';
@@ -60,8 +59,8 @@ const WAIT_MODES = ['poll', 'callback', 'none'] as const;
 
 /** What submitting one item gave: a finished sync transcript, or a job and how to wait for it. */
 type Submitted =
-	| { transcript: INodeExecutionData }
-	| { jobId: string; pollSettings?: PollSettings };
+	| { transcript: INodeExecutionData; jobId?: never }
+	| { jobId: string; poll?: PollSettings };
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -77,8 +76,7 @@ export async function execute(
 	}
 	const run = new ItemRun(this, items.length);
 	const submitted = await run.each(async (itemIndex) => await submitItem(this, itemIndex));
-	const { jobs, settings } = jobsToPoll(submitted);
-	const polled = await pollJobs(this, jobs, async (job) => await checkJob(this, job), settings);
+	const polled = await pollSubmitted(this, submitted, async (job) => await checkJob(this, job));
 	for (const { itemIndex, value } of submitted) {
 		await run.settle(itemIndex, async () => await outputOf(this, itemIndex, value, polled));
 	}
@@ -107,30 +105,10 @@ async function submitForCallback(
 async function submitItem(context: IExecuteFunctions, itemIndex: number): Promise<Submitted> {
 	const waitMode = readWaitMode(context, itemIndex, WAIT_MODES);
 	const request = readTranscriptionRequest(context, itemIndex);
-	const pollSettings =
-		waitMode === 'poll' ? readTranscribeApiPollSettings(context, itemIndex) : undefined;
+	const poll = waitMode === 'poll' ? readTranscribeApiPollSettings(context, itemIndex) : undefined;
 	readOutputSettings(context, itemIndex); // checked before a job is paid for
 	const outcome = await submit(context, itemIndex, request);
-	return 'transcript' in outcome ? outcome : { jobId: outcome.jobId, pollSettings };
-}
-
-/**
- * The jobs to poll, and the settings of the first (for what all jobs share): one wait serves all
- * items, and each keeps its own Poll Interval and Max Wait.
- */
-function jobsToPoll(submitted: Array<ItemValue<Submitted>>): {
-	jobs: PendingJob[];
-	settings?: PollSettings;
-} {
-	const jobs: PendingJob[] = [];
-	let settings: PollSettings | undefined;
-	for (const { itemIndex, value } of submitted) {
-		if (!('jobId' in value) || !value.pollSettings) continue;
-		settings ??= value.pollSettings;
-		const { intervalMs, maxWaitMs } = value.pollSettings;
-		jobs.push({ jobId: value.jobId, itemIndex, intervalMs, maxWaitMs });
-	}
-	return { jobs, settings };
+	return 'transcript' in outcome ? outcome : { jobId: outcome.jobId, poll };
 }
 
 /** An item's output: its sync transcript, its job's ID ("Don't Wait"), or its finished job's transcript. */
