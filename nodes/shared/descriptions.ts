@@ -7,6 +7,23 @@ const withShow = (show: Show, extra: Show = {}): IDisplayOptions => ({
 	show: { ...show, ...extra },
 });
 
+/**
+ * The option for how many items are submitted at the same time. `defaultCount` is safe for the
+ * provider's documented limits; its 429 answers slow every submission down (see transport.ts).
+ */
+export function parallelSubmissionsOption(defaultCount: number): INodeProperties {
+	return {
+		displayName: 'Parallel Submissions',
+		name: 'parallelSubmissions',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_SUBMISSIONS },
+		default: defaultCount,
+		description: `How many items are uploaded or submitted at the same time, 1 to ${MAX_PARALLEL_SUBMISSIONS}. The output keeps the input order.`,
+	};
+}
+
+export const MAX_PARALLEL_SUBMISSIONS = 16;
+
 /** Audio from a binary property (default "data") or from a public URL. */
 export function audioInputFields(show: Show): INodeProperties[] {
 	return [

@@ -45,6 +45,13 @@ export function collectOutput(
 	return output;
 }
 
+export interface EachOptions {
+	/** Items whose step may run at the same time (default 1: one after another). */
+	concurrency?: number;
+	/** Adds to the error that stops the node (e.g. naming the jobs already created). */
+	onStop?: (error: Error) => Error;
+}
+
 /** What one step gave for one item that did not fail. */
 export interface ItemValue<T> {
 	itemIndex: number;
@@ -66,23 +73,41 @@ export class ItemRun {
 	}
 
 	/**
-	 * Runs `step` for each item that has not failed, one after another, and returns what each gave.
-	 * A failure stops the node (after `onStop` adds to its error), or with Continue On Fail only its item.
+	 * Runs `step` for each item that has not failed, at most `concurrency` at a time (one after
+	 * another by default), and returns what each gave, in input order. A failure stops the node or,
+	 * with Continue On Fail, only its item. A stopping failure starts no further item; the steps
+	 * already running finish first (a job they create is not lost), then the failure of the first
+	 * failed item is thrown, after `onStop` adds to its error.
 	 */
 	async each<T>(
 		step: (itemIndex: number) => Promise<T>,
-		onStop: (error: Error) => Error = (error) => error,
+		options: EachOptions = {},
 	): Promise<Array<ItemValue<T>>> {
+		const onStop = options.onStop ?? ((error: Error) => error);
+		const pending = this.outcomes.flatMap((outcome, itemIndex) =>
+			'error' in outcome ? [] : [itemIndex],
+		);
 		const values: Array<ItemValue<T>> = [];
-		for (let itemIndex = 0; itemIndex < this.outcomes.length; itemIndex++) {
-			if ('error' in this.outcomes[itemIndex]) continue;
-			try {
-				values.push({ itemIndex, value: await step(itemIndex) });
-			} catch (error) {
-				this.stopOrFail(itemIndex, error, onStop);
+		const stops: Array<{ itemIndex: number; error: unknown }> = [];
+		const worker = async () => {
+			for (let itemIndex = pending.shift(); itemIndex !== undefined; itemIndex = pending.shift()) {
+				try {
+					values.push({ itemIndex, value: await step(itemIndex) });
+				} catch (error) {
+					if (!this.context.continueOnFail()) {
+						stops.push({ itemIndex, error });
+						pending.length = 0; // start no further item
+					} else this.fail(itemIndex, error);
+				}
 			}
+		};
+		const workers = Math.max(1, Math.min(options.concurrency ?? 1, pending.length));
+		await Promise.all(Array.from({ length: workers }, worker));
+		if (stops.length > 0) {
+			const first = stops.reduce((a, b) => (b.itemIndex < a.itemIndex ? b : a));
+			this.stopOrFail(first.itemIndex, first.error, onStop);
 		}
-		return values;
+		return values.sort((a, b) => a.itemIndex - b.itemIndex);
 	}
 
 	/** Sets an item's output; an error while building it becomes the item's error. */
@@ -141,9 +166,10 @@ export async function runForEachItem(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	handler: (itemIndex: number) => Promise<INodeExecutionData[]>,
+	concurrency = 1,
 ): Promise<INodeExecutionData[]> {
 	const run = new ItemRun(context, items.length);
-	const outputs = await run.each(handler);
+	const outputs = await run.each(handler, { concurrency });
 	for (const { itemIndex, value } of outputs) run.succeed(itemIndex, value);
 	return run.output();
 }

@@ -16,7 +16,12 @@ import { forItem, ItemRun } from './items';
 import { buildTranscriptItem } from './output';
 import type { CheckOutcome, PendingJob, PollResult, PollSettings } from './polling';
 import { pollUntilDone } from './polling';
-import { readMaxWaitMs, readOutputSettings, readWaitMode } from './readers';
+import {
+	readMaxWaitMs,
+	readOutputSettings,
+	readParallelSubmissions,
+	readWaitMode,
+} from './readers';
 import type { NormalizedTranscript } from './transcript';
 
 /** Builds an item's output, turning a failure into that item's error. */
@@ -115,20 +120,24 @@ export function waitsForCallbacks(
 export async function submitThenPause(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	provider: CallbackOwner & { waitModes: readonly WaitMode[] },
+	provider: CallbackOwner & { waitModes: readonly WaitMode[]; parallelSubmissions: number },
 	submit: (itemIndex: number, callbackUrl: string) => Promise<string>,
 ): Promise<INodeExecutionData[]> {
 	const prepared = await provider.prepare?.(context);
 	const tokenOf = await callbackTokenSigner(context, provider);
 	const run = new ItemRun(context, items.length);
-	const submitted = await run.each(async (itemIndex) => {
-		readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
-		const maxWaitMs = readMaxWaitMs(context, itemIndex);
-		const settings = readOutputSettings(context, itemIndex);
-		const jobId = await submit(itemIndex, callbackUrlFor(context, tokenOf(itemIndex)));
-		const job: CallbackJob = { itemIndex, jobId, tokenItem: itemIndex, settings };
-		return { job, maxWaitMs };
-	});
+	const concurrency = readParallelSubmissions(context, run, provider.parallelSubmissions);
+	const submitted = await run.each(
+		async (itemIndex) => {
+			readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
+			const maxWaitMs = readMaxWaitMs(context, itemIndex);
+			const settings = readOutputSettings(context, itemIndex);
+			const jobId = await submit(itemIndex, callbackUrlFor(context, tokenOf(itemIndex)));
+			const job: CallbackJob = { itemIndex, jobId, tokenItem: itemIndex, settings };
+			return { job, maxWaitMs };
+		},
+		{ concurrency },
+	);
 	if (submitted.length === 0) return run.output();
 	const jobs = submitted.map(({ value }) => value.job);
 	const limitMs = Math.max(...submitted.map(({ value }) => value.maxWaitMs));

@@ -4,8 +4,16 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WaitMode } from './descriptions';
-import { MAX_WAIT_LIMIT_MINUTES } from './descriptions';
-import { readFieldName, readNumber, readOption, readText } from './parameters';
+import { MAX_PARALLEL_SUBMISSIONS, MAX_WAIT_LIMIT_MINUTES } from './descriptions';
+import {
+	entry,
+	readCollection,
+	readFieldName,
+	readNumber,
+	readOption,
+	readText,
+} from './parameters';
+import type { ItemRun } from './items';
 import type { PollSettings } from './polling';
 import type { SubtitleFormat } from './subtitles';
 import type { OutputMode } from './transcript';
@@ -172,4 +180,35 @@ export async function readAudioInput(
 		return { file: await binarySource(context, itemIndex, property) };
 	}
 	return { url: readAudioUrl(context, itemIndex) };
+}
+
+/**
+ * The Parallel Submissions option (in the Options collection) of every item: one value serves the
+ * run, the first item's that is valid; a wrong value fails its own item before anything is sent.
+ */
+export function readParallelSubmissions(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	defaultCount: number,
+): number {
+	let chosen: number | undefined;
+	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++) {
+		try {
+			const options = readCollection(context, itemIndex, {
+				name: 'options',
+				displayName: 'Options',
+			});
+			const ref = entry(options, 'parallelSubmissions', 'Parallel Submissions');
+			if (!ref.present) continue;
+			const count = readNumber(context, itemIndex, ref, {
+				min: 1,
+				max: MAX_PARALLEL_SUBMISSIONS,
+				integer: true,
+			});
+			chosen ??= count;
+		} catch (error) {
+			run.stopOrFail(itemIndex, error);
+		}
+	}
+	return chosen ?? defaultCount;
 }

@@ -152,6 +152,7 @@ export async function apiRequest<T = unknown>(
 	const signal = cancelSignal(context);
 
 	for (let attempt = 1; ; attempt++) {
+		await waitWhileRateLimited(context, signal);
 		// Opening the body (a file, a URL) fails with its own clear error, not as a network failure.
 		const body =
 			typeof request.body === 'function'
@@ -189,7 +190,7 @@ export async function apiRequest<T = unknown>(
 				error.retryAfterMs = retryAfterMs;
 				throw error;
 			}
-			await pause(wait, signal);
+			holdRequests(context, wait); // waited out at the top of the loop, by every request of this run
 			continue;
 		}
 		if (statusCode >= 500 && idempotent && !lastAttempt) {
@@ -197,6 +198,24 @@ export async function apiRequest<T = unknown>(
 			continue;
 		}
 		throw httpFailure(context, provider, request, response!, idempotent);
+	}
+}
+
+/**
+ * A rate limit is the account's, not one request's: when the provider says to wait (429 and
+ * Retry-After), every request of the same node run (items submitted in parallel) waits until then.
+ */
+const rateLimitedUntil = new WeakMap<object, number>();
+
+function holdRequests(context: ApiContext, waitMs: number): void {
+	const until = Date.now() + waitMs;
+	rateLimitedUntil.set(context, Math.max(rateLimitedUntil.get(context) ?? 0, until));
+}
+
+async function waitWhileRateLimited(context: ApiContext, signal?: AbortSignal): Promise<void> {
+	for (let until = rateLimitedUntil.get(context) ?? 0; until > Date.now() && !signal?.aborted; ) {
+		await pause(until - Date.now(), signal);
+		until = rateLimitedUntil.get(context) ?? 0; // another request may have been told to wait longer
 	}
 }
 

@@ -6,7 +6,12 @@ import type {
 } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
-import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import {
+	audioInputFields,
+	outputFields,
+	parallelSubmissionsOption,
+	waitFields,
+} from '../../../shared/descriptions';
 import { ItemRun } from '../../../shared/items';
 import {
 	perJobCallbacks,
@@ -19,6 +24,7 @@ import type { PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
+	readParallelSubmissions,
 	readPollSettings,
 	readWaitMode,
 } from '../../../shared/readers';
@@ -34,6 +40,9 @@ import {
 import { readTranscribeOptions } from './options';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
+
+/** Jobs submitted at the same time by default (AudioToTextAI documents no limit; a 429 slows all down). */
+const PARALLEL_SUBMISSIONS = 4;
 
 /** Where the audio fields differ from the shared ones: AudioToTextAI downloads URLs, YouTube too. */
 const AUDIO_FIELD_CHANGES: Record<string, Partial<INodeProperties>> = {
@@ -92,6 +101,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
+			parallelSubmissionsOption(PARALLEL_SUBMISSIONS),
 			{
 				displayName: 'Speaker Diarization',
 				name: 'diarization',
@@ -147,6 +157,7 @@ const PROVIDER = {
 	laterOperation: 'Get',
 	credentialType: 'audioToTextAiApi',
 	waitModes: ['poll', 'callback', 'none'] as const,
+	parallelSubmissions: PARALLEL_SUBMISSIONS,
 };
 const POLL = { ...PROVIDER, minIntervalSeconds: 0.1 };
 
@@ -167,7 +178,10 @@ export async function execute(
 		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
 	const run = new ItemRun(this, items.length);
-	const submitted = await run.each(async (itemIndex) => await submit(this, itemIndex));
+	const concurrency = readParallelSubmissions(this, run, PROVIDER.parallelSubmissions);
+	const submitted = await run.each(async (itemIndex) => await submit(this, itemIndex), {
+		concurrency,
+	});
 	const finished = await pollSubmitted(
 		this,
 		submitted,

@@ -6,7 +6,12 @@ import type {
 } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
-import { audioInputFields, outputFields, waitFields } from '../../../shared/descriptions';
+import {
+	audioInputFields,
+	outputFields,
+	parallelSubmissionsOption,
+	waitFields,
+} from '../../../shared/descriptions';
 import type { ItemValue } from '../../../shared/items';
 import { ItemRun } from '../../../shared/items';
 import {
@@ -21,6 +26,7 @@ import type { PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
+	readParallelSubmissions,
 	readPollSettings,
 	readWaitMode,
 } from '../../../shared/readers';
@@ -39,6 +45,9 @@ import { readCreateParameters } from '../../parameters';
 import { readJobStream } from '../../stream';
 
 const show = { resource: ['job'], operation: ['create'] };
+
+/** Jobs submitted at the same time by default (Speech is Cheap documents no limit; a 429 slows all down). */
+const PARALLEL_SUBMISSIONS = 4;
 
 /** Where the audio fields differ from the shared ones: Speech is Cheap downloads URLs itself. */
 const AUDIO_FIELD_CHANGES: Record<string, Partial<INodeProperties>> = {
@@ -101,6 +110,7 @@ export const description: INodeProperties[] = [
 				description:
 					'Segments below this confidence are left out (also non-speech labels when Audio Labels is on)',
 			},
+			parallelSubmissionsOption(PARALLEL_SUBMISSIONS),
 			{
 				displayName: 'Private',
 				name: 'isPrivate',
@@ -165,6 +175,7 @@ const PROVIDER = {
 	laterOperation: 'Get',
 	credentialType: 'speechIsCheapApi',
 	waitModes: ['poll', 'callback', 'none', 'stream'] as const,
+	parallelSubmissions: PARALLEL_SUBMISSIONS,
 };
 type CreateWaitMode = (typeof PROVIDER.waitModes)[number];
 const POLL = { ...PROVIDER, minIntervalSeconds: 0.1 };
@@ -187,7 +198,10 @@ export async function execute(
 		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
 	const run = new ItemRun(this, items.length);
-	const created = await run.each(async (itemIndex) => await create(this, itemIndex));
+	const concurrency = readParallelSubmissions(this, run, PROVIDER.parallelSubmissions);
+	const created = await run.each(async (itemIndex) => await create(this, itemIndex), {
+		concurrency,
+	});
 	// Streams are read meanwhile: each was opened when its job was created.
 	const polled = await pollSubmitted(
 		this,

@@ -7,9 +7,18 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asObject } from '../../../shared/answers';
-import { audioInputFields, outputFields } from '../../../shared/descriptions';
+import {
+	audioInputFields,
+	outputFields,
+	parallelSubmissionsOption,
+} from '../../../shared/descriptions';
+import { ItemRun } from '../../../shared/items';
 import { transcriptItem } from '../../../shared/output';
-import { readAudioSource, readOutputSettings } from '../../../shared/readers';
+import {
+	readAudioSource,
+	readOutputSettings,
+	readParallelSubmissions,
+} from '../../../shared/readers';
 import { readBoolean, readListedOption, readNumber, readText } from '../../../shared/parameters';
 import { parseSubtitles } from '../../../shared/subtitles';
 import type { NormalizedTranscript } from '../../../shared/transcript';
@@ -19,6 +28,9 @@ import { ANSWER, MAX_FILE_BYTES, normalizeTranscript, PATHS, postAudio, readAll 
 import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '../fields';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
+
+/** Requests at the same time by default: STT.ai's free tier allows 2 concurrent ones (paid plans 5). */
+const PARALLEL_SUBMISSIONS = 2;
 
 export const description: INodeProperties[] = [
 	...audioInputFields(show),
@@ -96,9 +108,35 @@ export const description: INodeProperties[] = [
 		'transcript',
 	),
 	...outputFields({ ...show, responseFormat: ['json'] }, { subtitles: true }),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [parallelSubmissionsOption(PARALLEL_SUBMISSIONS)],
+	},
 ];
 
-export async function executeItem(
+/** Transcribes the items a few at once (each request keeps its connection until the transcript is ready). */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const run = new ItemRun(this, items.length);
+	const concurrency = readParallelSubmissions(this, run, PARALLEL_SUBMISSIONS);
+	const transcribed = await run.each(
+		async (itemIndex) => await transcribeItem.call(this, itemIndex),
+		{
+			concurrency,
+		},
+	);
+	for (const { itemIndex, value } of transcribed) run.succeed(itemIndex, value);
+	return run.output();
+}
+
+async function transcribeItem(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {

@@ -8,7 +8,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
 import { transcriptItem } from '../../../shared/output';
-import { readAudioInput, readOutputSettings, readWaitMode } from '../../../shared/readers';
+import {
+	readAudioInput,
+	readOutputSettings,
+	readParallelSubmissions,
+	readWaitMode,
+} from '../../../shared/readers';
+import { parallelSubmissionsOption } from '../../../shared/descriptions';
 import { forItem, ItemRun } from '../../../shared/items';
 import { pollSubmitted, submitThenPause, waitsForCallbacks } from '../../../shared/jobs';
 import { entry, readBoolean } from '../../../shared/parameters';
@@ -38,9 +44,13 @@ import { pendingJobItem, singleFileItem } from './output';
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
+/** Files submitted at the same time by default (TranscribeAPI limits requests per minute: its 429 slows all down). */
+const PARALLEL_SUBMISSIONS = 4;
+
 export const description: INodeProperties[] = [
 	...transcriptionFields(show, 120),
 	transcriptionOptions(show, [
+		parallelSubmissionsOption(PARALLEL_SUBMISSIONS),
 		{
 			displayName: 'Always Use an Async Job',
 			name: 'forceAsync',
@@ -70,12 +80,15 @@ export async function execute(
 		return await submitThenPause(
 			this,
 			items,
-			{ ...callbacks, waitModes: WAIT_MODES },
+			{ ...callbacks, waitModes: WAIT_MODES, parallelSubmissions: PARALLEL_SUBMISSIONS },
 			async (itemIndex, callbackUrl) => await submitForCallback(this, itemIndex, callbackUrl),
 		);
 	}
 	const run = new ItemRun(this, items.length);
-	const submitted = await run.each(async (itemIndex) => await submitItem(this, itemIndex));
+	const concurrency = readParallelSubmissions(this, run, PARALLEL_SUBMISSIONS);
+	const submitted = await run.each(async (itemIndex) => await submitItem(this, itemIndex), {
+		concurrency,
+	});
 	const polled = await pollSubmitted(this, submitted, async (job) => await checkJob(this, job));
 	for (const { itemIndex, value } of submitted) {
 		await run.settle(itemIndex, async () => await outputOf(this, itemIndex, value, polled));
