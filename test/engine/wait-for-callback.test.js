@@ -73,6 +73,9 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 	const urls = (...names) => names.map((name) => ({ json: { url: `${files.url}/${name}` } }));
 	const statusCalls = () =>
 		emu.requests.filter((r) => r.method === 'GET' && /^\/v2\/jobs\/[^/]+-sic$/.test(r.path));
+	/** The job IDs made from these file names, in this order (items are submitted in parallel). */
+	const jobIdsOf = (...names) =>
+		names.map((name) => [...emu.jobs.values()].find((job) => job.params.input_url === `${files.url}/${name}`).id);
 
 	beforeAll(async () => {
 		emu = await startSpeechIsCheapEmulator({
@@ -139,7 +142,7 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		const { run, result } = await start(urls('a.mp3', 'b.mp3', 'c.mp3'), node, credentials());
 		expect(result.status).toBe('waiting');
 		await until(() => emu.jobs.size === 3 && [...emu.jobs.values()].every((job) => job.finishNow));
-		const ids = [...emu.jobs.values()].map((job) => job.id);
+		const ids = jobIdsOf('a.mp3', 'b.mp3', 'c.mp3');
 		const callsBefore = waiting.calls.length;
 		const finishAndCall = async (index) => {
 			emu.finishJob(ids[index]);
@@ -175,7 +178,7 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		};
 		const { run } = await start(urls('a.mp3', 'fail-decode.mp3'), node, credentials());
 		await until(() => emu.heldWebhooks().length === 2);
-		const ids = [...emu.jobs.values()].map((job) => job.id);
+		const ids = jobIdsOf('a.mp3', 'fail-decode.mp3');
 		await emu.releaseWebhook(ids[1]);
 		const resumed = await waiting.resumed(run);
 		expect(resumed.output('SIC', 0).map((item) => [item.json.jobId, item.pairedItem])).toEqual([
@@ -224,7 +227,7 @@ describe('Speech is Cheap: Create with Wait for Callback', () => {
 		const node = create({ audioUrl: '={{ $json.url }}', waitMode: 'callback', maxWaitMinutes: 5 });
 		const { run } = await start(urls('a.mp3', 'b.mp3'), node, credentials());
 		await until(() => emu.jobs.size === 2 && [...emu.jobs.values()].every((job) => job.finishNow));
-		const ids = [...emu.jobs.values()].map((job) => job.id);
+		const ids = jobIdsOf('a.mp3', 'b.mp3');
 		// Job a finishes and calls back before Max Wait; job b is still running then.
 		emu.finishJob(ids[0]);
 		expect((await emu.releaseWebhook(ids[0])).status).toBe(200);
@@ -317,7 +320,9 @@ describe('AudioToTextAI: Transcribe with Wait for Callback', () => {
 		// other still running; the last checked both.
 		await until(() => emu.webhooks.length === 2);
 		expect(statusCalls()).toHaveLength(2 + 2);
-		const ids = [...emu.jobs.values()].map((job) => job.id);
+		// The files are submitted in parallel: each item's job is the one made from its own file.
+		const idOf = (file) => [...emu.jobs.values()].find((job) => job.source.filename === file).id;
+		const ids = [idOf('first.mp3'), idOf('second.mp3')];
 		const output = resumed.output('A2T');
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(output.map((item) => item.json.jobId)).toEqual([...ids]);
