@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { canceledError, cancelSignal } from './transport';
+
 /** What one input item turned into: its output items, or the error that stopped it. */
 export type ItemOutcome = { output: INodeExecutionData[] } | { error: Error };
 
@@ -89,8 +91,10 @@ export class ItemRun {
 		);
 		const values: Array<ItemValue<T>> = [];
 		const stops: Array<{ itemIndex: number; error: unknown }> = [];
+		const signal = cancelSignal(this.context);
 		const worker = async () => {
 			for (let itemIndex = pending.shift(); itemIndex !== undefined; itemIndex = pending.shift()) {
+				if (signal?.aborted) throw canceledError(this.context); // start nothing once canceled
 				try {
 					values.push({ itemIndex, value: await step(itemIndex) });
 				} catch (error) {
