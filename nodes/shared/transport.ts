@@ -154,10 +154,7 @@ export async function apiRequest<T = unknown>(
 	for (let attempt = 1; ; attempt++) {
 		await waitWhileRateLimited(context, signal);
 		// Opening the body (a file, a URL) fails with its own clear error, not as a network failure.
-		const body =
-			typeof request.body === 'function'
-				? await (request.body as () => Promise<unknown>)()
-				: request.body;
+		const body = await openBody(request);
 		let response: ApiResponse<T> | undefined;
 		let networkError: Error | undefined;
 		try {
@@ -199,6 +196,13 @@ export async function apiRequest<T = unknown>(
 		}
 		throw httpFailure(context, provider, request, response!, idempotent);
 	}
+}
+
+/** The request's body for one attempt: a factory is called again for each (a stream is sent once). */
+async function openBody(request: ApiRequest): Promise<unknown> {
+	return typeof request.body === 'function'
+		? await (request.body as () => Promise<unknown>)()
+		: request.body;
 }
 
 /**
