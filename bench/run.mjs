@@ -14,7 +14,7 @@ import { chart, consoleTable, markdown, verdict } from './lib/report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // 'queue' boots n8n in queue mode (PostgreSQL, Redis, main, webhook process, workers): full runs only.
-const FIGURES = ['upload-memory', 'many-jobs', 'callback', 'per-item', 'multipart', 'trigger', 'queue'];
+const FIGURES = ['upload-memory', 'many-jobs', 'callback', 'per-item', 'multipart', 'submission', 'trigger', 'queue'];
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => !['--quick', '--full'].includes(arg) && !arg.startsWith('--only='));
