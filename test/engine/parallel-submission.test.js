@@ -51,8 +51,8 @@ const itemOfBody = (text) => {
 /**
  * Each node: how to start its emulator, which emulator hosts the proxy stands in front of, the
  * credentials pointing at the proxy, the node (a mode that answers once the create is answered:
- * Don't Wait, or a synchronous transcription), which requests create a job, the jobs the provider
- * holds (by file name) and how an output item shows that it belongs to input `i`.
+ * Don't Wait, or a synchronous transcription), which requests create a job, the file names of the
+ * jobs the provider holds, and how an output item shows that it belongs to input `i`.
  */
 const NODES = [
 	{
@@ -77,7 +77,7 @@ const NODES = [
 		// A small file goes to the synchronous POST /v1/transcribe, whatever the wait mode.
 		node: { type: 'transcribeApi', parameters: { resource: 'transcription', operation: 'transcribe', waitMode: 'none' } },
 		isCreate: (r) => r.method === 'POST' && r.path === '/v1/transcribe',
-		created: (emu) => emu.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transcribe' && r.status === 200).map(() => 'sync'),
+		created: null, // a synchronous transcription leaves no job behind to count
 		matches: (item, i) => expect(item.json.text).toMatch(new RegExp(`^Transcript of ${escape(fileName(i))}\\. It has ${bytesOf(i, 40)} bytes\\.`)),
 	},
 	{
@@ -135,6 +135,7 @@ const NODES = [
  */
 async function startProxy(targets, isCreate) {
 	const log = [];
+	let answers = 0;
 	const sockets = new Set();
 	const servers = [];
 	const proxy = {
@@ -184,6 +185,7 @@ async function startProxy(targets, isCreate) {
 		if (res.destroyed) return;
 		entry.status = status;
 		entry.answeredAt = Date.now();
+		entry.answerOrder = ++answers; // ties in milliseconds do not hide the order
 		const payload = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 		const { 'transfer-encoding': _chunked, 'content-length': _length, ...rest } = headers;
 		res.writeHead(status, { ...rest, 'content-length': payload.length });
@@ -337,7 +339,7 @@ describe('order and pairing: later items finish first, the output keeps the inpu
 			expect(run.status).toBe('success');
 			// The provider answered later items first: each batch went out latest item first.
 			expect(gate.batches).toEqual([[2, 1, 0], [5, 4, 3], [7, 6]]);
-			const answered = proxy.creates().sort((a, b) => a.answeredAt - b.answeredAt).map((e) => e.item);
+			const answered = proxy.creates().sort((a, b) => a.answerOrder - b.answerOrder).map((e) => e.item);
 			expect(answered).toEqual([2, 1, 0, 5, 4, 3, 7, 6]);
 			expectAllInOrder(spec, run.output('Node'), emu);
 		});
@@ -400,9 +402,8 @@ describe('no duplicate creates: one create per item, also when the provider may 
 			expect(proxy.createsPerItem()).toEqual(range(ITEMS).map(() => 1));
 			expect(proxy.creates().every((e) => ok(e.upstreamStatus))).toBe(true);
 			expect(emu.requests.filter(spec.isCreate)).toHaveLength(ITEMS);
-			const created = spec.created(emu);
-			expect(created).toHaveLength(ITEMS);
-			if (created[0] !== 'sync') expect([...created].sort()).toEqual(range(ITEMS).map(fileName).sort());
+			// The provider holds one job per input file, the faulted ones included.
+			if (spec.created) expect([...spec.created(emu)].sort()).toEqual(range(ITEMS).map(fileName).sort());
 
 			const output = run.output('Node');
 			expectAllInOrder(spec, output, emu, [2, 5]);
@@ -470,9 +471,13 @@ describe('cancel while submissions are in flight: the run ends canceled, nothing
 	]);
 	test.each(cases)('$provider ($label)', async (spec) => {
 		await withServers(spec, async ({ proxy }) => {
-			proxy.gate = async () => 'abandon'; // no create is ever answered
+			let held = 0;
+			proxy.gate = async () => {
+				held++; // the whole request (its file) has arrived
+				return 'abandon'; // no create is ever answered
+			};
 			const run = startRun(spec, proxy, inputs(spec.size), { parallel: 3, continueOnFail: spec.continueOnFail });
-			await until(() => proxy.inFlight === 3);
+			await until(() => held === 3);
 			const sentBeforeCancel = proxy.log.length;
 			await run.cancel();
 			// The run ends although no create was ever answered: it did not wait for them.
