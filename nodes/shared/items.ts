@@ -50,8 +50,11 @@ export function collectOutput(
 export interface EachOptions {
 	/** Items whose step may run at the same time (default 1: one after another). */
 	concurrency?: number;
-	/** Adds to the error that stops the node (e.g. naming the jobs already created). */
-	onStop?: (error: Error) => Error;
+	/**
+	 * Adds to the error that stops the node, given what the other items' steps gave. By default it
+	 * names the jobs they created (a step's value with a `jobId`), so a re-run creates none twice.
+	 */
+	onStop?: (error: Error, done: Array<ItemValue<unknown>>) => Error;
 }
 
 /** What one step gave for one item that did not fail. */
@@ -85,7 +88,7 @@ export class ItemRun {
 		step: (itemIndex: number) => Promise<T>,
 		options: EachOptions = {},
 	): Promise<Array<ItemValue<T>>> {
-		const onStop = options.onStop ?? ((error: Error) => error);
+		const onStop = options.onStop ?? nameCreatedJobs;
 		const pending = this.outcomes.flatMap((outcome, itemIndex) =>
 			'error' in outcome ? [] : [itemIndex],
 		);
@@ -109,7 +112,7 @@ export class ItemRun {
 		await Promise.all(Array.from({ length: workers }, worker));
 		if (stops.length > 0) {
 			const first = stops.reduce((a, b) => (b.itemIndex < a.itemIndex ? b : a));
-			this.stopOrFail(first.itemIndex, first.error, onStop);
+			this.stopOrFail(first.itemIndex, first.error, (error) => onStop(error, values));
 		}
 		return values.sort((a, b) => a.itemIndex - b.itemIndex);
 	}
@@ -163,6 +166,20 @@ export class ItemRun {
 	output(): INodeExecutionData[] {
 		return collectOutput(this.context, this.outcomes);
 	}
+}
+
+/** The default `onStop`: names the jobs the other items created (a value's `jobId`, or its `job.jobId`). */
+function nameCreatedJobs(error: Error, done: Array<ItemValue<unknown>>): Error {
+	const jobs = done.flatMap(({ itemIndex, value }) => {
+		const holder = value as { jobId?: unknown; job?: { jobId?: unknown } } | null;
+		const jobId = holder?.jobId ?? holder?.job?.jobId;
+		return typeof jobId === 'string' && jobId ? [`item ${itemIndex}: ${jobId}`] : [];
+	});
+	if (jobs.length === 0) return error;
+	const withDescription = error as { description?: string | null };
+	withDescription.description =
+		`${withDescription.description ?? ''} Jobs other items created (${jobs.join(', ')}) keep running at the provider: look them up by ID instead of running those items again.`.trim();
+	return error;
 }
 
 /** Runs a handler for each item; one item's failure never touches the others. */

@@ -208,7 +208,9 @@ describe('Transcribe', () => {
 		);
 		// Whichever job's completed result was read first had its answer dropped on the way back.
 		const lostJob = statusCalls().find((call) => call.fault === 'drop-after-processing').jobId;
-		const lostIndex = emu.uploads.findIndex((upload) => upload.jobId === lostJob);
+		// Items are uploaded in parallel: the lost job's item is the one whose file it was made from.
+		const lostFile = emu.uploads.find((upload) => upload.jobId === lostJob).filename;
+		const lostIndex = ['fragile.mp3', 'fine.mp3'].indexOf(lostFile);
 		const output = result.output('Hispeech');
 		const [lost, fine] = [output[lostIndex], output[1 - lostIndex]];
 		expect(lost.json.error).toBe(`Hispeech no longer has the secure-mode result of job ${lostJob}`);

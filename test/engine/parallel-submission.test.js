@@ -546,6 +546,10 @@ describe('a failing item in the middle', () => {
 				for (const [i, upload] of range(3).map((i) => [i, emu.uploads.find((u) => u.filename === fileName(i))]))
 					expect(result.error.description).toContain(`item ${i}: ${upload.jobId}`);
 			}
+			// The other nodes that create jobs name them too (by default, from each item's job ID).
+			if (['Speech is Cheap', 'AudioToTextAI'].includes(spec.provider)) {
+				expect(result.error.description).toMatch(/Jobs other items created \(item 0: \S+, item 1: \S+, item 2: \S+\)/);
+			}
 			// The steps already running finished: items 1 and 2 were answered by the provider.
 			expect(proxy.creates().filter((e) => [1, 2].includes(e.item)).every((e) => ok(e.status))).toBe(true);
 			expect(proxy.creates().map((e) => e.item).sort()).toEqual([0, 1, 2, FAILING]);

@@ -301,6 +301,6 @@ function withSubmittedJobs(error: Error, submitted: string[]): Error {
 	const list = submitted.join(', ');
 	const withDescription = error as { description?: string | null };
 	withDescription.description =
-		`${withDescription.description ?? ''} Jobs already submitted before this error (${list}) keep running at Hispeech: use Get Status with their IDs instead of re-running them.`.trim();
+		`${withDescription.description ?? ''} Jobs already submitted by other items (${list}) keep running at Hispeech: use Get Status with their IDs instead of re-running them.`.trim();
 	return error;
 }

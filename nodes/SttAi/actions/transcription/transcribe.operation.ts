@@ -29,7 +29,7 @@ import { baseName, binaryOutputField, readBinaryOutputField, storeFile } from '.
 
 const show = { resource: ['transcription'], operation: ['transcribe'] };
 
-/** Requests at the same time by default: STT.ai's free tier allows 2 concurrent ones (paid plans 5). */
+/** Requests at the same time by default: STT.ai's free tier allows 2 concurrent ones (paid plans 5, anonymous 1). */
 const PARALLEL_SUBMISSIONS = 2;
 
 export const description: INodeProperties[] = [
@@ -125,7 +125,7 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const run = new ItemRun(this, items.length);
-	const concurrency = readParallelSubmissions(this, run, PARALLEL_SUBMISSIONS);
+	const concurrency = readParallelSubmissions(this, run, await defaultParallelSubmissions(this));
 	const transcribed = await run.each(
 		async (itemIndex) => await transcribeItem.call(this, itemIndex),
 		{
@@ -134,6 +134,12 @@ export async function execute(
 	);
 	for (const { itemIndex, value } of transcribed) run.succeed(itemIndex, value);
 	return run.output();
+}
+
+/** Without an API key STT.ai serves anonymous requests, one at a time (its documented tier). */
+async function defaultParallelSubmissions(context: IExecuteFunctions): Promise<number> {
+	const credentials = await context.getCredentials('sttAiApi');
+	return String(credentials.apiKey ?? '').trim() ? PARALLEL_SUBMISSIONS : 1;
 }
 
 async function transcribeItem(
