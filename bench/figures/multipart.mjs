@@ -2,28 +2,14 @@
 // big-file job, uploaded as parallel S3 parts versus as one PUT, with the emulator limiting every
 // upload connection's bandwidth (as object storage limits a single connection). Both are the node:
 // the emulator's multipart threshold decides which upload instructions it hands out.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { MiB, require, round, runNode } from '../lib/harness.mjs';
+import { MiB, require, round, runNode, writeFile } from '../lib/harness.mjs';
 
 const { startTranscribeApiEmulator } = require('../../test/emulators/transcribeapi.js');
 const GOAL = 2;
-
-async function writeFile(file, sizeMiB) {
-	const hash = crypto.createHash('sha256');
-	const out = fs.createWriteStream(file);
-	const block = crypto.randomBytes(MiB);
-	for (let i = 0; i < sizeMiB; i++) {
-		block.writeUInt32BE(i, 0);
-		hash.update(block);
-		if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
-	}
-	await new Promise((resolve) => out.end(resolve));
-	return hash.digest('hex');
-}
 
 async function upload(file, sha256, emulatorOptions) {
 	const emu = await startTranscribeApiEmulator({ apiKey: 'test-key', ...emulatorOptions });

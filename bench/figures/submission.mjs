@@ -9,13 +9,12 @@
 //   2. Stored binaries (n8n's filesystem binary mode) uploaded as multipart POSTs, Don't Wait, each
 //      side in a child process of its own (bench/lib/submission-child.mjs), which also measures
 //      the parallel run's upload memory as the upload-memory figure does.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { MiB, round, runChild, runNode } from '../lib/harness.mjs';
+import { MiB, round, runChild, runNode, writeFile } from '../lib/harness.mjs';
 import { startProvider } from '../lib/submission-provider.mjs';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../lib/submission-child.mjs');
@@ -28,19 +27,6 @@ function sizes(quick) {
 	return quick
 		? { urlJobs: 40, uploads: 12, fileMiB: 1, perConnection: 4 * MiB, latencyMs: 150 }
 		: { urlJobs: 100, uploads: 20, fileMiB: 4, perConnection: 4 * MiB, latencyMs: 150 };
-}
-
-async function writeFile(file, sizeMiB) {
-	const hash = crypto.createHash('sha256');
-	const block = crypto.randomBytes(MiB);
-	const out = fs.createWriteStream(file);
-	for (let i = 0; i < sizeMiB; i++) {
-		block.writeUInt32BE(i, 0);
-		hash.update(block);
-		if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
-	}
-	await new Promise((resolve) => out.end(resolve));
-	return hash.digest('hex');
 }
 
 const urlNode = (parallelSubmissions) => ({

@@ -1,5 +1,7 @@
 // What the figures share: n8n's engine harness, the emulators, and small measuring helpers.
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,3 +50,17 @@ export function audioItem(name, content, json = {}) {
 }
 
 export const round = (n, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
+
+/** Writes a file of `sizeMiB` distinct MiB blocks (each numbered); returns its SHA-256. */
+export async function writeFile(file, sizeMiB) {
+	const hash = crypto.createHash('sha256');
+	const block = crypto.randomBytes(MiB);
+	const out = fs.createWriteStream(file);
+	for (let i = 0; i < sizeMiB; i++) {
+		block.writeUInt32BE(i, 0);
+		hash.update(block);
+		if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
+	}
+	await new Promise((resolve) => out.end(resolve));
+	return hash.digest('hex');
+}
