@@ -152,11 +152,6 @@ export class ItemRun {
 		this.outcomes[itemIndex] = { error: forItem(this.context, error, itemIndex) };
 	}
 
-	/** Records outcomes settled elsewhere (a run resumed by callbacks), by item index. */
-	record(outcomes: Map<number, ItemOutcome>): void {
-		for (const [itemIndex, outcome] of outcomes) this.outcomes[itemIndex] = outcome;
-	}
-
 	/** The outcomes so far, in input order (a run paused for callbacks keeps them). */
 	get current(): ItemOutcome[] {
 		return this.outcomes;
@@ -187,10 +182,9 @@ export async function runForEachItem(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	handler: (itemIndex: number) => Promise<INodeExecutionData[]>,
-	concurrency = 1,
 ): Promise<INodeExecutionData[]> {
 	const run = new ItemRun(context, items.length);
-	const outputs = await run.each(handler, { concurrency });
+	const outputs = await run.each(handler);
 	for (const { itemIndex, value } of outputs) run.succeed(itemIndex, value);
 	return run.output();
 }

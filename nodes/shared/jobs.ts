@@ -11,7 +11,7 @@ import { isFinal } from './answers';
 import type { CallbackJob, CallbackOwner, CallbackProvider } from './callback';
 import { callbackTokenSigner, callbackUrlFor, pauseForCallbacks } from './callback';
 import type { WaitMode } from './descriptions';
-import type { ItemOutcome, ItemValue } from './items';
+import type { EachOptions, ItemOutcome, ItemValue } from './items';
 import { forItem, ItemRun } from './items';
 import { buildTranscriptItem } from './output';
 import type { CheckOutcome, PendingJob, PollResult, PollSettings } from './polling';
@@ -23,6 +23,21 @@ import {
 	readWaitMode,
 } from './readers';
 import type { NormalizedTranscript } from './transcript';
+
+/**
+ * Submits the items, as many at once as their Parallel Submissions option allows (`defaultCount`
+ * when it is not set): `ItemRun.each` with the run's concurrency.
+ */
+export async function submitEach<T>(
+	context: IExecuteFunctions,
+	run: ItemRun,
+	defaultCount: number,
+	submit: (itemIndex: number) => Promise<T>,
+	onStop?: EachOptions['onStop'],
+): Promise<Array<ItemValue<T>>> {
+	const concurrency = readParallelSubmissions(context, run, defaultCount);
+	return await run.each(submit, { concurrency, onStop });
+}
 
 /** Builds an item's output, turning a failure into that item's error. */
 export async function settle(
@@ -126,8 +141,10 @@ export async function submitThenPause(
 	const prepared = await provider.prepare?.(context);
 	const tokenOf = await callbackTokenSigner(context, provider);
 	const run = new ItemRun(context, items.length);
-	const concurrency = readParallelSubmissions(context, run, provider.parallelSubmissions);
-	const submitted = await run.each(
+	const submitted = await submitEach(
+		context,
+		run,
+		provider.parallelSubmissions,
 		async (itemIndex) => {
 			readWaitMode(context, itemIndex, provider.waitModes); // an unknown mode fails its item
 			const maxWaitMs = readMaxWaitMs(context, itemIndex);
@@ -136,7 +153,6 @@ export async function submitThenPause(
 			const job: CallbackJob = { itemIndex, jobId, tokenItem: itemIndex, settings };
 			return { job, maxWaitMs };
 		},
-		{ concurrency },
 	);
 	if (submitted.length === 0) return run.output();
 	const jobs = submitted.map(({ value }) => value.job);

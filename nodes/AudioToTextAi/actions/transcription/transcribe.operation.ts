@@ -16,6 +16,7 @@ import { ItemRun } from '../../../shared/items';
 import {
 	perJobCallbacks,
 	pollSubmitted,
+	submitEach,
 	submitThenPause,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
@@ -24,7 +25,6 @@ import type { PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
-	readParallelSubmissions,
 	readPollSettings,
 	readWaitMode,
 } from '../../../shared/readers';
@@ -178,10 +178,12 @@ export async function execute(
 		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
 	const run = new ItemRun(this, items.length);
-	const concurrency = readParallelSubmissions(this, run, PROVIDER.parallelSubmissions);
-	const submitted = await run.each(async (itemIndex) => await submit(this, itemIndex), {
-		concurrency,
-	});
+	const submitted = await submitEach(
+		this,
+		run,
+		PROVIDER.parallelSubmissions,
+		async (itemIndex) => await submit(this, itemIndex),
+	);
 	const finished = await pollSubmitted(
 		this,
 		submitted,

@@ -13,12 +13,7 @@ import {
 	waitFields,
 } from '../../../shared/descriptions';
 import { transcriptItem } from '../../../shared/output';
-import {
-	readAudioSource,
-	readParallelSubmissions,
-	readPollSettings,
-	readWaitMode,
-} from '../../../shared/readers';
+import { readAudioSource, readPollSettings, readWaitMode } from '../../../shared/readers';
 import {
 	entry,
 	readBoolean,
@@ -27,7 +22,7 @@ import {
 	readText,
 } from '../../../shared/parameters';
 import { ItemRun } from '../../../shared/items';
-import { pollSubmitted } from '../../../shared/jobs';
+import { pollSubmitted, submitEach } from '../../../shared/jobs';
 import type { PendingJob, PollResult, PollSettings } from '../../../shared/polling';
 import type { UploadSource } from '../../../shared/upload';
 import type { UploadOptions } from '../../api';
@@ -157,13 +152,15 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const run = new ItemRun(this, items.length);
-	const concurrency = readParallelSubmissions(this, run, PARALLEL_SUBMISSIONS);
 	const jobIds: string[] = [];
 	// 1. Read and submit the items, a few at once. An item that stops the node names the jobs already running.
-	const submitted = await run.each(
+	const submitted = await submitEach(
+		this,
+		run,
+		PARALLEL_SUBMISSIONS,
 		async (itemIndex) =>
 			await submit(this, itemIndex, await readItemSettings(this, itemIndex), jobIds),
-		{ concurrency, onStop: (error) => withSubmittedJobs(error, jobIds) },
+		(error) => withSubmittedJobs(error, jobIds),
 	);
 	// 2. Wait for all polled jobs together, within one shared status-call budget.
 	const secureMode = new Map(

@@ -17,6 +17,7 @@ import { ItemRun } from '../../../shared/items';
 import {
 	perJobCallbacks,
 	pollSubmitted,
+	submitEach,
 	submitThenPause,
 	waitsForCallbacks,
 } from '../../../shared/jobs';
@@ -26,7 +27,6 @@ import type { PollResult, PollSettings } from '../../../shared/polling';
 import {
 	readAudioInput,
 	readOutputSettings,
-	readParallelSubmissions,
 	readPollSettings,
 	readWaitMode,
 } from '../../../shared/readers';
@@ -198,10 +198,12 @@ export async function execute(
 		return await submitThenPause(this, items, PROVIDER, submitOne);
 	}
 	const run = new ItemRun(this, items.length);
-	const concurrency = readParallelSubmissions(this, run, PROVIDER.parallelSubmissions);
-	const created = await run.each(async (itemIndex) => await create(this, itemIndex), {
-		concurrency,
-	});
+	const created = await submitEach(
+		this,
+		run,
+		PROVIDER.parallelSubmissions,
+		async (itemIndex) => await create(this, itemIndex),
+	);
 	// Streams are read meanwhile: each was opened when its job was created.
 	const polled = await pollSubmitted(
 		this,

@@ -13,12 +13,9 @@ import {
 	parallelSubmissionsOption,
 } from '../../../shared/descriptions';
 import { ItemRun } from '../../../shared/items';
+import { submitEach } from '../../../shared/jobs';
 import { transcriptItem } from '../../../shared/output';
-import {
-	readAudioSource,
-	readOutputSettings,
-	readParallelSubmissions,
-} from '../../../shared/readers';
+import { readAudioSource, readOutputSettings } from '../../../shared/readers';
 import { readBoolean, readListedOption, readNumber, readText } from '../../../shared/parameters';
 import { parseSubtitles } from '../../../shared/subtitles';
 import type { NormalizedTranscript } from '../../../shared/transcript';
@@ -125,12 +122,11 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const run = new ItemRun(this, items.length);
-	const concurrency = readParallelSubmissions(this, run, await defaultParallelSubmissions(this));
-	const transcribed = await run.each(
+	const transcribed = await submitEach(
+		this,
+		run,
+		await defaultParallelSubmissions(this),
 		async (itemIndex) => await transcribeItem.call(this, itemIndex),
-		{
-			concurrency,
-		},
 	);
 	for (const { itemIndex, value } of transcribed) run.succeed(itemIndex, value);
 	return run.output();

@@ -8,15 +8,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { webhookOptionConflict } from '../../../shared/callback';
 import { transcriptItem } from '../../../shared/output';
-import {
-	readAudioInput,
-	readOutputSettings,
-	readParallelSubmissions,
-	readWaitMode,
-} from '../../../shared/readers';
+import { readAudioInput, readOutputSettings, readWaitMode } from '../../../shared/readers';
 import { parallelSubmissionsOption } from '../../../shared/descriptions';
 import { forItem, ItemRun } from '../../../shared/items';
-import { pollSubmitted, submitThenPause, waitsForCallbacks } from '../../../shared/jobs';
+import {
+	pollSubmitted,
+	submitEach,
+	submitThenPause,
+	waitsForCallbacks,
+} from '../../../shared/jobs';
 import { entry, readBoolean } from '../../../shared/parameters';
 import type { PollResult, PollSettings } from '../../../shared/polling';
 import { apiRequest } from '../../../shared/transport';
@@ -85,10 +85,12 @@ export async function execute(
 		);
 	}
 	const run = new ItemRun(this, items.length);
-	const concurrency = readParallelSubmissions(this, run, PARALLEL_SUBMISSIONS);
-	const submitted = await run.each(async (itemIndex) => await submitItem(this, itemIndex), {
-		concurrency,
-	});
+	const submitted = await submitEach(
+		this,
+		run,
+		PARALLEL_SUBMISSIONS,
+		async (itemIndex) => await submitItem(this, itemIndex),
+	);
 	const polled = await pollSubmitted(this, submitted, async (job) => await checkJob(this, job));
 	for (const { itemIndex, value } of submitted) {
 		await run.settle(itemIndex, async () => await outputOf(this, itemIndex, value, polled));
